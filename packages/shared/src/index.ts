@@ -1,0 +1,7 @@
+export * from './date';
+export * from './idcard';
+export * from './area';
+export * from './calendar';
+export * from './money';
+export * from './subsidy';
+export * from './schemas/common';
