@@ -30,7 +30,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function installAuthHooks(app: FastifyInstance, db: Db) {
   app.decorateRequest('session', null);
   app.addHook('preHandler', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
+    // Unmatched URLs go to the 404 handler without an auth check (no route, nothing to guard).
+    if (!req.url.startsWith('/api/') || !req.routeOptions.url) return;
     const cfg = req.routeOptions.config ?? {};
     const token = req.cookies?.[SESSION_COOKIE];
     if (token) req.session = await authService.load(db, token);
