@@ -2,7 +2,7 @@
  * Resident identity numbers (GB 11643-1999): 6-digit address code, 8-digit birth
  * date, 3-digit sequence (odd = male), check character.
  */
-import { parseIsoDate, todayInChina, type IsoDate } from './date';
+import { isIsoDate, parseIsoDate, todayInChina, type IsoDate } from './date';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -76,6 +76,7 @@ export function parseIdNumber(raw: string, options: ParseIdOptions = {}): IdPars
     return fail('birthdate', `身份证号码中的出生年份 ${birth.year} 早于 ${MIN_BIRTH_YEAR} 年，不合理`);
   }
   const today = options.today ?? todayInChina();
+  if (!isIsoDate(today)) throw new RangeError(`参数 today 无效：${today}`);
   if (birthDate > today) return fail('birthdate', `身份证号码中的出生日期 ${birthDate} 晚于今天（${today}）`);
 
   const expected = idCheckChar(id.slice(0, 17));
