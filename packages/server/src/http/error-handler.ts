@@ -3,23 +3,33 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import { ZodError } from 'zod';
 import { AppError, errors, type FieldIssue } from './errors';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Chinese labels for this route's fields, over the global ones (a user's name is 姓名, an area's 名称). */
+    fieldLabels?: Record<string, string>;
+  }
+}
+
 const FIELD_LABELS: Record<string, string> = {};
 /** Modules register Chinese labels for field names so messages say 姓名 rather than name. */
 export function registerFieldLabels(labels: Record<string, string>) {
   Object.assign(FIELD_LABELS, labels);
 }
-export function fieldLabel(path: string): string {
+export function fieldLabel(path: string, local?: Record<string, string>): string {
   const last = path.split('.').pop() ?? path;
-  return FIELD_LABELS[path] ?? FIELD_LABELS[last] ?? path;
+  return local?.[path] ?? local?.[last] ?? FIELD_LABELS[path] ?? FIELD_LABELS[last] ?? path;
 }
 
-export function zodIssuesToFields(issues: readonly { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[]): FieldIssue[] {
+export function zodIssuesToFields(
+  issues: readonly { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[],
+  local?: Record<string, string>,
+): FieldIssue[] {
   return issues.map((i) => {
     const path = i.path.map(String).join('.');
     if (i.code === 'unrecognized_keys' && i.keys) {
       return { field: i.keys.join(','), message: `不允许的字段 ${i.keys.join('、')}` };
     }
-    return { field: path ? fieldLabel(path) : '', message: i.message };
+    return { field: path ? fieldLabel(path, local) : '', message: i.message };
   });
 }
 
@@ -47,6 +57,7 @@ function mapPgError(e: { code?: string; constraint?: string; detail?: string }):
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError & { code?: string }, req, reply) => {
     let appErr: AppError | null = null;
+    const local = req.routeOptions?.config?.fieldLabels;
     if (err instanceof AppError) appErr = err;
     else if (hasZodFastifySchemaValidationErrors(err)) {
       appErr = errors.validation(
@@ -57,9 +68,10 @@ export function installErrorHandler(app: FastifyInstance) {
             code: v.keyword,
             keys: (v.params as { keys?: string[] }).keys,
           })),
+          local,
         ),
       );
-    } else if (err instanceof ZodError) appErr = errors.validation(zodIssuesToFields(err.issues));
+    } else if (err instanceof ZodError) appErr = errors.validation(zodIssuesToFields(err.issues, local));
     else if (isResponseSerializationError(err)) appErr = null;
     else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && err instanceof SyntaxError))
       appErr = errors.badRequest('请求体不是合法的 JSON');
