@@ -16,6 +16,9 @@ const REFERENCE_TABLES = new Set([
   'dict_type', 'dict_item', 'calendar_override', 'sys_param', 'job', 'schema_migration',
   // distributed by id_number, not county (anchors.md: global uniqueness of a resident ID)
   'person_id_index',
+  // registry: per-province poverty lines (small); import uploads and their transient staging
+  // rows, and quality-run records, are per operation, not per person (docs/registry.md)
+  'poverty_line', 'registry_import', 'registry_import_row', 'registry_quality_run',
 ]);
 
 describe('schema rules for scale-out', () => {

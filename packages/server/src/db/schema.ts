@@ -164,6 +164,11 @@ export type HouseholdTable = {
   status_since: string | null;
   pref_family_planning: Generated<boolean>;
   pref_veteran: Generated<boolean>;
+  food_clothing_secured: boolean | null;
+  education_secured: boolean | null;
+  medical_secured: boolean | null;
+  income_year: number | null;
+  quality_issue_count: Generated<number>;
   version: Generated<number>;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
@@ -193,12 +198,179 @@ export type PersonTable = {
   pension_insurance: boolean | null;
   phone: string | null;
   status: Generated<'active' | 'deceased' | 'moved_out'>;
+  joined_date: string | null;
+  joined_reason: string | null;
+  left_date: string | null;
+  left_reason: string | null;
+  left_note: string | null;
+  disability_category: number | null;
   version: Generated<number>;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
 };
 
 export type PersonIdIndexTable = { id_number: string; county_code: string; person_id: number };
+
+// registry (migrations 010–019)
+export type HouseholdStatusHistoryTable = {
+  county_code: string;
+  id: Id;
+  household_id: number;
+  from_status: string | null;
+  to_status: string;
+  changed_on: string;
+  reason: string | null;
+  workflow_id: number | null;
+  actor_id: number | null;
+  actor_name: string | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type HouseholdEventTable = {
+  county_code: string;
+  id: Id;
+  household_id: number;
+  kind: string;
+  event_date: string;
+  person_id: number | null;
+  other_household_id: number | null;
+  summary: string;
+  details: Generated<Json>;
+  actor_id: number | null;
+  actor_name: string | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type RegistryWorkflowTable = {
+  county_code: string;
+  id: Id;
+  household_id: number;
+  area_code: string;
+  township_code: string;
+  village_code: string;
+  kind: string;
+  state: string;
+  from_status: string;
+  to_status: string;
+  origin: string | null;
+  reason: string | null;
+  started_on: string;
+  notice_days: number | null;
+  notice_start: string | null;
+  notice_end: string | null;
+  due_date: string | null;
+  exit_check: Json | null;
+  started_by: number | null;
+  started_by_name: string | null;
+  finished_at: Timestamp | null;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type RegistryWorkflowStepTable = {
+  county_code: string;
+  id: Id;
+  workflow_id: number;
+  step: string;
+  decision: string | null;
+  step_date: string;
+  opinion: string | null;
+  evidence: Generated<Json>;
+  data: Generated<Json>;
+  from_state: string | null;
+  to_state: string | null;
+  actor_id: number | null;
+  actor_name: string | null;
+  at: Generated<Timestamp>;
+};
+
+export type RegistryObjectionTable = {
+  county_code: string;
+  id: Id;
+  workflow_id: number;
+  raised_on: string;
+  raised_by: string | null;
+  content: string;
+  status: Generated<'open' | 'upheld' | 'dismissed'>;
+  resolution: string | null;
+  resolved_on: string | null;
+  resolved_by: number | null;
+  resolved_by_name: string | null;
+  recorded_by: number | null;
+  recorded_by_name: string | null;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
+};
+
+export type PovertyLineTable = {
+  province_code: string;
+  year: number;
+  line_fen: number;
+  note: string | null;
+  updated_at: Generated<Timestamp>;
+};
+
+export type RegistryQualityIssueTable = {
+  county_code: string;
+  id: Id;
+  household_id: number;
+  person_id: number | null;
+  rule: string;
+  severity: 'error' | 'warning';
+  message: string;
+  area_code: string;
+  township_code: string;
+  village_code: string;
+  detected_at: Generated<Timestamp>;
+};
+
+export type RegistryQualityRunTable = {
+  id: Id;
+  scope_prefix: string | null;
+  started_at: Generated<Timestamp>;
+  finished_at: Timestamp | null;
+  households: number | null;
+  persons: number | null;
+  issues: number | null;
+  by_rule: Json | null;
+  error: string | null;
+};
+
+export type RegistryImportTable = {
+  id: Id;
+  user_id: number;
+  username: string;
+  filename: string;
+  format: 'xlsx' | 'csv';
+  status: Generated<'queued' | 'parsing' | 'importing' | 'done' | 'failed'>;
+  message: string | null;
+  total_rows: Generated<number>;
+  processed_rows: Generated<number>;
+  total_households: Generated<number>;
+  processed_households: Generated<number>;
+  created_households: Generated<number>;
+  updated_households: Generated<number>;
+  unchanged_households: Generated<number>;
+  failed_households: Generated<number>;
+  failed_rows: Generated<number>;
+  parse_ms: number | null;
+  import_ms: number | null;
+  error_file: Buffer | null;
+  created_at: Generated<Timestamp>;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+};
+
+export type RegistryImportRowTable = {
+  import_id: number;
+  seq: number;
+  sheet: string;
+  row_no: number;
+  hh_key: string;
+  data: Json;
+};
 
 export type Database = {
   area: AreaTable;
@@ -218,4 +390,14 @@ export type Database = {
   household: HouseholdTable;
   person: PersonTable;
   person_id_index: PersonIdIndexTable;
+  household_status_history: HouseholdStatusHistoryTable;
+  household_event: HouseholdEventTable;
+  registry_workflow: RegistryWorkflowTable;
+  registry_workflow_step: RegistryWorkflowStepTable;
+  registry_objection: RegistryObjectionTable;
+  poverty_line: PovertyLineTable;
+  registry_quality_issue: RegistryQualityIssueTable;
+  registry_quality_run: RegistryQualityRunTable;
+  registry_import: RegistryImportTable;
+  registry_import_row: RegistryImportRowTable;
 };
