@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import { makeIdNumber } from '@fupin/shared';
+import {
+  ageChecks,
+  checkAgainstId,
+  checkPerCapita,
+  excelSerialToDate,
+  exitEligibility,
+  matchDict,
+  netIncomeFen,
+  neutraliseFormula,
+  normaliseHeader,
+  parseIdentityDocument,
+  parseImportId,
+  parseLooseDate,
+  parseMonths,
+  parseSex,
+  parseYesNo,
+  perCapitaFen,
+  pickLine,
+  type ExitInput,
+  type MemberFacts,
+} from './rules';
+
+const TODAY = '2026-06-15';
+
+describe('income arithmetic', () => {
+  const parts = { wagesFen: 1_000_000, businessFen: 250_000, transferFen: 50_000, propertyFen: 1 };
+  it('sums the four kinds and divides by the counted members, rounding half up to the fen', () => {
+    expect(netIncomeFen(parts)).toBe(1_300_001);
+    expect(perCapitaFen(parts, 3)).toBe(433_334); // 433333.67
+    expect(perCapitaFen({ wagesFen: 5, businessFen: 0, transferFen: 0, propertyFen: 0 }, 2)).toBe(3); // 2.5 → 3
+    expect(perCapitaFen({ wagesFen: 7, businessFen: 0, transferFen: 0, propertyFen: 0 }, 4)).toBe(2); // 1.75 → 2
+    expect(perCapitaFen({ wagesFen: 9, businessFen: 0, transferFen: 0, propertyFen: 0 }, 4)).toBe(2); // 2.25 → 2
+  });
+  it('rounds a net loss symmetrically and gives 0 for a household with nobody counted', () => {
+    expect(perCapitaFen({ wagesFen: 0, businessFen: -5, transferFen: 0, propertyFen: 0 }, 2)).toBe(-3);
+    expect(perCapitaFen(parts, 0)).toBe(0);
+  });
+  it('accepts an entered per-capita figure within one yuan of the computed one and explains a wrong one', () => {
+    expect(checkPerCapita(433_334, parts, 3)).toBeNull();
+    expect(checkPerCapita(433_300, parts, 3)).toBeNull();
+    const why = checkPerCapita(650_000, parts, 3);
+    expect(why).toMatch(/6500\.00 元/);
+    expect(why).toMatch(/÷ 3 人 = 4333\.34 元/);
+  });
+});
+
+describe('exit rule', () => {
+  const ok: ExitInput = {
+    incomeYear: 2020,
+    perCapitaFen: 450_000,
+    memberCount: 3,
+    lineFen: 400_000,
+    foodClothingSecured: true,
+    educationSecured: true,
+    medicalSecured: true,
+    housingSafety: 'B',
+    waterSafe: true,
+  };
+  it('passes a household above the line with every need secured', () => {
+    const v = exitEligibility(ok);
+    expect(v.eligible).toBe(true);
+    expect(v.summary).toBe('符合脱贫退出标准');
+    expect(v.criteria.find((c) => c.code === 'income')!.message).toBe('2020 年人均纯收入 4,500.00 元，高于当年贫困线 4,000.00 元');
+  });
+  it('refuses income equal to the line (it must be above) and says so in Chinese', () => {
+    const v = exitEligibility({ ...ok, perCapitaFen: 400_000 });
+    expect(v.eligible).toBe(false);
+    expect(v.summary).toMatch(/未超过当年贫困线 4,000\.00 元/);
+  });
+  it('names every unmet need: a C-level house, unknown water, education not secured', () => {
+    const v = exitEligibility({ ...ok, housingSafety: 'C', waterSafe: null, educationSecured: false });
+    expect(v.eligible).toBe(false);
+    const failed = v.criteria.filter((c) => !c.ok).map((c) => c.code);
+    expect(failed).toEqual(['education', 'housing', 'water']);
+    expect(v.summary).toMatch(/C 级/);
+    expect(v.summary).toMatch(/饮水安全有保障：未填写/);
+    expect(v.summary).toMatch(/义务教育有保障：未保障/);
+  });
+  it('cannot judge without an income year, without a line for that year, or without members', () => {
+    expect(exitEligibility({ ...ok, incomeYear: null }).summary).toMatch(/未填写收入年度/);
+    expect(exitEligibility({ ...ok, lineFen: null }).summary).toMatch(/未设置 2020 年的贫困线/);
+    expect(exitEligibility({ ...ok, memberCount: 0 }).summary).toMatch(/没有在册人口/);
+  });
+  it("picks the province's own line, else the national default, else none", () => {
+    const rows = [
+      { province_code: '000000', year: 2020, line_fen: 400_000 },
+      { province_code: '340000', year: 2020, line_fen: 420_000 },
+    ];
+    expect(pickLine(rows, '340000', 2020)).toBe(420_000);
+    expect(pickLine(rows, '450000', 2020)).toBe(400_000);
+    expect(pickLine(rows, '340000', 2019)).toBeNull();
+  });
+});
+
+describe('identity documents', () => {
+  it('accepts the known valid ID and derives birth date and sex from it', () => {
+    const p = parseIdentityDocument('11010519491231002X', 'resident', TODAY);
+    expect(p).toMatchObject({ ok: true, residentId: '11010519491231002X', birthDate: '1949-12-31', sex: 'F' });
+  });
+  it('refuses a wrong check digit, naming the right one', () => {
+    const p = parseIdentityDocument('110105194912310021', 'resident', TODAY);
+    expect(p.ok).toBe(false);
+    expect(!p.ok && p.reason).toMatch(/校验位错误，应为 X/);
+  });
+  it('reads a disability-certificate number as the ID plus category and grade', () => {
+    const id = makeIdNumber('341122', '1980-05-06', 123);
+    const p = parseIdentityDocument(`${id}42`, 'disability_cert', TODAY);
+    expect(p).toMatchObject({ ok: true, residentId: id, disabilityCategory: 4, disabilityGrade: 2, sex: 'M' });
+    const bad = parseIdentityDocument(`${id}45`, 'disability_cert', TODAY);
+    expect(!bad.ok && bad.reason).toMatch(/残疾等级/);
+    expect(parseIdentityDocument(id, 'disability_cert', TODAY).ok).toBe(false);
+  });
+  it('reports sex and birth date that disagree with the ID', () => {
+    const doc = { birthDate: '1949-12-31', sex: 'F' as const };
+    expect(checkAgainstId(doc, { sex: 'F', birthDate: '1949-12-31' })).toEqual([]);
+    const out = checkAgainstId(doc, { sex: 'M', birthDate: '1950-01-01' });
+    expect(out[0]).toMatch(/性别与身份证号码不符.*女.*男/);
+    expect(out[1]).toMatch(/出生日期与身份证号码不符：身份证号码表明为 1949-12-31/);
+  });
+  it('refuses an ID stored by Excel as a number instead of guessing the lost digits', () => {
+    const p = parseImportId(341122199001011234, 'resident', TODAY);
+    expect(p.ok).toBe(false);
+    expect(!p.ok && p.code).toBe('scientific');
+    expect(!p.ok && p.reason).toMatch(/3\.41E\+17/);
+    const text = parseImportId('3.41122E+17', 'resident', TODAY);
+    expect(!text.ok && text.code).toBe('scientific');
+  });
+  it('accepts full-width digits, spaces and a lower-case x in an ID cell', () => {
+    const p = parseImportId('１１０１０５ 19491231 002x', 'resident', TODAY);
+    expect(p).toMatchObject({ ok: true, residentId: '11010519491231002X' });
+  });
+});
+
+describe('age checks', () => {
+  const base: MemberFacts = {
+    name: '张三',
+    relation: 'son',
+    birthDate: '2010-01-01',
+    schooling: 'junior',
+    labour: 'none',
+    workStatus: 'none',
+    workMonths: 0,
+    health: 'healthy',
+    disabilityGrade: null,
+  };
+  const head = '1980-01-01';
+  it('finds nothing wrong in an ordinary 16-year-old son at junior school', () => {
+    expect(ageChecks(base, head, TODAY)).toEqual([]);
+  });
+  it('flags a 3-year-old in work and an under-16 ordinary labourer', () => {
+    const kid = { ...base, birthDate: '2023-01-01', schooling: 'preschool', labour: 'ordinary', workStatus: 'outside', workMonths: 6 };
+    const rules = ageChecks(kid, head, TODAY);
+    expect(rules.map((r) => r.rule)).toEqual(['age_labour', 'age_labour']);
+    expect(rules[0].message).toMatch(/3 岁，未满 16 周岁，不应登记为普通劳动力/);
+    expect(rules[1].message).toMatch(/却登记有务工/);
+  });
+  it('flags a 70-year-old in primary school', () => {
+    const old = { ...base, relation: 'father', birthDate: '1955-03-01', schooling: 'primary', labour: 'lost' };
+    const r = ageChecks(old, head, TODAY);
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ rule: 'age_schooling', severity: 'error' });
+    expect(r[0].message).toMatch(/71 岁，在校生状况为“小学”/);
+  });
+  it('flags generations the wrong way round: a son older than the head, a father 5 years older', () => {
+    expect(ageChecks({ ...base, birthDate: '1975-01-01', schooling: 'not_in_school', labour: 'ordinary' }, head, TODAY)[0].message).toMatch(
+      /之子，但比户主大 5 岁/,
+    );
+    expect(ageChecks({ ...base, relation: 'father', birthDate: '1975-01-01', schooling: 'not_in_school', labour: 'ordinary' }, head, TODAY)[0].message).toMatch(
+      /之父，但只比户主大 5 岁/,
+    );
+  });
+  it('flags a child spouse as an error and a child head as a warning', () => {
+    expect(ageChecks({ ...base, relation: 'spouse', birthDate: '2012-01-01', schooling: 'junior' }, head, TODAY)[0]).toMatchObject({
+      rule: 'age_relation',
+      severity: 'error',
+    });
+    expect(ageChecks({ ...base, relation: 'head', birthDate: '2012-01-01', schooling: 'junior' }, null, TODAY)[0]).toMatchObject({
+      rule: 'age_relation',
+      severity: 'warning',
+    });
+  });
+  it('warns about a school-age child out of school (控辍保学) and about months worked while not working', () => {
+    expect(ageChecks({ ...base, birthDate: '2015-01-01', schooling: 'not_in_school' }, head, TODAY)[0]).toMatchObject({ rule: 'age_schooling', severity: 'warning' });
+    expect(ageChecks({ ...base, birthDate: '1990-01-01', relation: 'spouse', schooling: 'not_in_school', labour: 'ordinary', workMonths: 3 }, head, TODAY)[0].message).toMatch(
+      /未务工，务工时间却为 3 个月/,
+    );
+  });
+});
+
+describe('messy import cells', () => {
+  it('reads dates written as 2019.03.05, 2019/3/5, 2019年3月5日, 20190305, full-width digits and Excel serials', () => {
+    for (const v of ['2019.03.05', '2019/3/5', '2019-3-5', '2019年3月5日', '20190305', '２０１９．０３．０５', ' 2019/03/05 ', 43529, '43529', 20190305])
+      expect(parseLooseDate(v), String(v)).toEqual({ ok: true, date: '2019-03-05' });
+    expect(parseLooseDate(new Date(Date.UTC(2019, 2, 5)))).toEqual({ ok: true, date: '2019-03-05' });
+  });
+  it('refuses impossible and ambiguous dates', () => {
+    expect(parseLooseDate('2019.02.30').ok).toBe(false);
+    expect(parseLooseDate('05/03/2019').ok).toBe(false);
+    expect(parseLooseDate('19.3.5').ok).toBe(false);
+    expect(parseLooseDate('').ok).toBe(false);
+  });
+  it('handles the edges of Excel serial numbers, including the phantom 1900-02-29', () => {
+    expect(excelSerialToDate(1)).toEqual({ ok: true, date: '1900-01-01' });
+    expect(excelSerialToDate(59)).toEqual({ ok: true, date: '1900-02-28' });
+    expect(excelSerialToDate(60).ok).toBe(false);
+    expect(excelSerialToDate(61)).toEqual({ ok: true, date: '1900-03-01' });
+    expect(excelSerialToDate(45292)).toEqual({ ok: true, date: '2024-01-01' });
+  });
+  it('matches dictionary cells by label, code or a common alias, and nothing else', () => {
+    const rel = [
+      { code: 'head', label: '户主' },
+      { code: 'son', label: '之子' },
+      { code: 'spouse', label: '配偶' },
+    ];
+    expect(matchDict('relation', rel, '之子')).toBe('son');
+    expect(matchDict('relation', rel, '子')).toBe('son');
+    expect(matchDict('relation', rel, '儿子')).toBe('son');
+    expect(matchDict('relation', rel, 'spouse')).toBe('spouse');
+    expect(matchDict('relation', rel, '妻子')).toBe('spouse');
+    expect(matchDict('relation', rel, '邻居')).toBeNull();
+    expect(matchDict('relation', [{ code: 'son', label: '之子', enabled: false }], '之子')).toBeNull();
+  });
+  it('normalises header cells: spaces, required marks, units and full-width brackets', () => {
+    expect(normaliseHeader(' 工资性收入（元） ')).toBe('工资性收入');
+    expect(normaliseHeader('*身份证号')).toBe('身份证号');
+    expect(normaliseHeader('与户主\n关系')).toBe('与户主关系');
+  });
+  it('reads yes/no, sex and months cells', () => {
+    expect(parseYesNo('是')).toEqual({ ok: true, value: true });
+    expect(parseYesNo('否')).toEqual({ ok: true, value: false });
+    expect(parseYesNo('')).toEqual({ ok: true, value: null });
+    expect(parseYesNo('也许').ok).toBe(false);
+    expect(parseSex('女')).toBe('F');
+    expect(parseSex('x')).toBe('bad');
+    expect(parseMonths('６个月')).toEqual({ ok: true, value: 6 });
+    expect(parseMonths(13).ok).toBe(false);
+  });
+  it('neutralises cells that a spreadsheet would run as formulas', () => {
+    expect(neutraliseFormula('=HYPERLINK("http://x")')).toBe(`'=HYPERLINK("http://x")`);
+    expect(neutraliseFormula('+86 138')).toBe(`'+86 138`);
+    expect(neutraliseFormula('-1')).toBe(`'-1`);
+    expect(neutraliseFormula('@SUM(A1)')).toBe(`'@SUM(A1)`);
+    expect(neutraliseFormula('张三')).toBe('张三');
+  });
+});
