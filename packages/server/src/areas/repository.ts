@@ -75,7 +75,11 @@ export const areaRepo = {
     if (f.parentCode) q = q.where('a.parent_code', '=', f.parentCode);
     if (f.codes) q = q.where('a.code', 'in', f.codes.length ? f.codes : ['-']);
     if (f.level) q = q.where('a.level', '=', f.level);
-    if (f.keyword) q = q.where((eb) => eb.or([eb('a.name', 'ilike', containsPattern(f.keyword!)), eb('a.code', 'like', `${f.keyword!.replace(/\D/g, '')}%`)]));
+    if (f.keyword) {
+      const kw = f.keyword;
+      // Digits search codes by prefix as well; anything else searches names only.
+      q = /^\d+$/.test(kw) ? q.where((eb) => eb.or([eb('a.name', 'ilike', containsPattern(kw)), eb('a.code', 'like', `${kw}%`)])) : q.where('a.name', 'ilike', containsPattern(kw));
+    }
     return q.orderBy('a.sort').orderBy(pinyin('a.name')).orderBy('a.code').limit(f.limit).execute() as Promise<AreaRow[]>;
   },
 

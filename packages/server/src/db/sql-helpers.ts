@@ -1,4 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
+import { scopeFilter, type Scope } from '../scope/scope';
 
 /** `%keyword%` for ILIKE with the user's own % and _ taken literally. */
 export function containsPattern(keyword: string): string {
@@ -8,4 +9,14 @@ export function containsPattern(keyword: string): string {
 /** ORDER BY a Chinese text column in pinyin order (ICU collation, stack-notes.md). */
 export function pinyin(column: string): RawBuilder<string> {
   return sql<string>`${sql.ref(column)} COLLATE "zh-x-icu"`;
+}
+
+/**
+ * scopeFilter() for a query with joined aliases, where TypeScript cannot infer its table
+ * parameters. Same condition, looser types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function scoped(scope: Scope, cols: Parameters<typeof scopeFilter>[1]): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return (eb) => scopeFilter<any, any>(scope, cols)(eb);
 }
