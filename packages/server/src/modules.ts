@@ -3,9 +3,10 @@ import { auditRoutes } from './audit/routes';
 import { authRoutes } from './auth/routes';
 import { dashboardRoutes } from './dashboard/routes';
 import { healthRoutes } from './health/routes';
+import { loanRoutes } from './loans/routes';
 import { orgRoutes } from './orgs/routes';
 import { roleRoutes } from './roles/routes';
 import { userRoutes } from './users/routes';
 
 // Every module's routes, in one list so the OpenAPI document and the app never drift.
-export const modules = [healthRoutes, authRoutes, areaRoutes, orgRoutes, userRoutes, roleRoutes, auditRoutes, dashboardRoutes];
+export const modules = [healthRoutes, authRoutes, areaRoutes, orgRoutes, userRoutes, roleRoutes, auditRoutes, dashboardRoutes, loanRoutes];

@@ -400,4 +400,288 @@ export type Database = {
   registry_quality_run: RegistryQualityRunTable;
   registry_import: RegistryImportTable;
   registry_import_row: RegistryImportRowTable;
+  loan_scheme: LoanSchemeTable;
+  loan_quota: LoanQuotaTable;
+  loan_quota_decision: LoanQuotaDecisionTable;
+  loan_number_seq: LoanNumberSeqTable;
+  loan_certificate: LoanCertificateTable;
+  loan_application: LoanApplicationTable;
+  loan_application_event: LoanApplicationEventTable;
+  loan: LoanTable;
+  loan_instalment: LoanInstalmentTable;
+  loan_repayment: LoanRepaymentTable;
+  loan_subsidy: LoanSubsidyTable;
+  loan_subsidy_payment: LoanSubsidyPaymentTable;
+  loan_subsidy_event: LoanSubsidyEventTable;
+};
+
+// --- 到户贷款 (migrations 020–039) ---
+
+export type LoanSchemeTable = {
+  county_code: string;
+  id: Id;
+  year: number;
+  version: number;
+  name: string;
+  status: Generated<'active' | 'superseded'>;
+  document_no: string | null;
+  change_reason: string | null;
+  subsidy_rate_bp: number;
+  day_count_basis: Generated<360 | 365>;
+  household_cap_fen: number;
+  max_term_months: number;
+  eligible_industries: string[];
+  production_only_subsidy: Generated<boolean>;
+  no_labour_categories: Generated<string[]>;
+  village_review_days: number;
+  station_review_days: number;
+  coop_review_days: number;
+  county_review_days: number;
+  report_day: number;
+  reward_threshold_bp: number;
+  cut_threshold_bp: number;
+  quota_adjust_bp: number;
+  late_rule: 'forfeit_all' | 'forfeit_late_part';
+  remind_days: number;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: Generated<Timestamp>;
+  superseded_at: Timestamp | null;
+};
+
+export type LoanQuotaTable = {
+  county_code: string;
+  id: Id;
+  year: number;
+  township_code: string;
+  amount_fen: number;
+  loan_count: number;
+  document_no: string | null;
+  note: string | null;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type LoanQuotaDecisionTable = {
+  county_code: string;
+  id: Id;
+  application_id: number;
+  year: number;
+  township_code: string;
+  amount_fen: number;
+  document_no: string;
+  reason: string;
+  decided_by: number | null;
+  decided_by_name: string | null;
+  decided_at: Generated<Timestamp>;
+};
+
+export type LoanNumberSeqTable = { county_code: string; kind: string; year: number; last: number };
+
+export type LoanCertificateTable = {
+  county_code: string;
+  id: Id;
+  cert_no: string;
+  household_id: number;
+  area_code: string;
+  township_code: string;
+  status: Generated<'applied' | 'village_reviewed' | 'issued' | 'rejected' | 'revoked' | 'expired'>;
+  applied_on: string;
+  village_opinion: string | null;
+  income_checked: boolean | null;
+  integrity_checked: boolean | null;
+  village_reviewed_by_name: string | null;
+  village_reviewed_on: string | null;
+  credit_grade: string | null;
+  credit_limit_fen: number | null;
+  valid_from: string | null;
+  valid_to: string | null;
+  issued_by_name: string | null;
+  issued_on: string | null;
+  reject_reason: string | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type LoanStage = 'village' | 'station' | 'coop' | 'county_office' | 'credit_union';
+
+export type LoanApplicationTable = {
+  county_code: string;
+  id: Id;
+  app_no: string;
+  kind: 'household' | 'enterprise';
+  scheme_id: number;
+  year: number;
+  area_code: string;
+  township_code: string | null;
+  household_id: number | null;
+  borrower_person_id: number | null;
+  borrower_name: string;
+  certificate_id: number | null;
+  enterprise_credit_code: string | null;
+  enterprise_legal_rep: string | null;
+  project_name: string;
+  industry: string;
+  production: boolean;
+  amount_fen: number;
+  term_months: number;
+  purpose: string;
+  expected_benefit: string | null;
+  attachments: Generated<Json>;
+  preferential: Generated<boolean>;
+  pref_reasons: Generated<string[]>;
+  needs_county: boolean;
+  subsidy_eligible: boolean;
+  eligibility: Json;
+  status: 'submitted' | 'returned' | 'approved' | 'rejected' | 'withdrawn';
+  stage: LoanStage | null;
+  stage_arrived_on: string | null;
+  stage_due_on: string | null;
+  over_quota: Generated<boolean>;
+  quota_decision_id: number | null;
+  decided_on: string | null;
+  decision_reason: string | null;
+  loan_id: number | null;
+  version: Generated<number>;
+  submitted_on: string;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type LoanApplicationEventTable = {
+  county_code: string;
+  id: Id;
+  application_id: number;
+  at: Generated<Timestamp>;
+  on_date: string;
+  action: 'submit' | 'approve' | 'return' | 'reject' | 'withdraw' | 'resubmit' | 'quota_decision' | 'remind' | 'escalate' | 'disburse';
+  stage: string | null;
+  from_status: string | null;
+  to_status: string | null;
+  to_stage: string | null;
+  due_on: string | null;
+  opinion: string | null;
+  reasons: Generated<string[]>;
+  actor_id: number | null;
+  actor_name: string | null;
+  actor_org: string | null;
+};
+
+export type LoanTable = {
+  county_code: string;
+  id: Id;
+  loan_no: string;
+  application_id: number;
+  kind: 'household' | 'enterprise';
+  scheme_id: number;
+  year: number;
+  area_code: string;
+  township_code: string | null;
+  household_id: number | null;
+  borrower_name: string;
+  industry: string;
+  production: boolean;
+  principal_fen: number;
+  coop_rate_bp: number;
+  term_months: number;
+  contract_no: string;
+  contract_date: string;
+  disbursed_on: string;
+  maturity_date: string;
+  schedule_kind: 'bullet' | 'instalments';
+  status: Generated<'active' | 'closed_on_time' | 'closed_late' | 'written_off'>;
+  repaid_fen: Generated<number>;
+  outstanding_fen: number;
+  first_unpaid_due_on: string | null;
+  first_unpaid_grace_on: string | null;
+  any_late: Generated<boolean>;
+  closed_on: string | null;
+  write_off_reason: string | null;
+  lender_org_name: string | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type LoanInstalmentTable = {
+  county_code: string;
+  loan_id: number;
+  seq: number;
+  due_date: string;
+  grace_date: string;
+  principal_fen: number;
+  paid_fen: Generated<number>;
+  paid_off_on: string | null;
+  late: Generated<boolean>;
+};
+
+export type LoanRepaymentTable = {
+  county_code: string;
+  id: Id;
+  loan_id: number;
+  paid_on: string;
+  principal_fen: number;
+  interest_fen: Generated<number>;
+  receipt_no: string | null;
+  reversal_of: number | null;
+  note: string | null;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type LoanSubsidyStatus = 'not_applicable' | 'pending' | 'earned' | 'forfeited' | 'paid' | 'settled' | 'reimbursed';
+
+export type LoanSubsidyTable = {
+  county_code: string;
+  loan_id: number;
+  status: LoanSubsidyStatus;
+  payer: 'coop' | 'finance_bureau';
+  rate_bp: number;
+  day_count_basis: number;
+  amount_fen: Generated<number>;
+  lines: Generated<Json>;
+  formula: Generated<string>;
+  reason: Generated<string>;
+  determined_on: string | null;
+  version: Generated<number>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type LoanSubsidyPaymentTable = {
+  county_code: string;
+  id: Id;
+  loan_id: number;
+  township_code: string | null;
+  amount_fen: number;
+  paid_on: string;
+  voucher_no: string;
+  payee_name: string;
+  payer: 'coop' | 'finance_bureau';
+  roster_id: number | null;
+  settlement_id: number | null;
+  claim_id: number | null;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type LoanSubsidyEventTable = {
+  county_code: string;
+  id: Id;
+  loan_id: number;
+  at: Generated<Timestamp>;
+  on_date: string;
+  event: 'due' | 'earned' | 'forfeited' | 'reopened' | 'paid' | 'settled' | 'reimbursed' | 'not_applicable';
+  amount_fen: Generated<number>;
+  document: string | null;
+  note: string | null;
+  actor_name: string | null;
 };
