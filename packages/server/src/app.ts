@@ -48,7 +48,8 @@ export async function buildApp(deps: { db: Db; pool: pg.Pool; config: Config; lo
     },
     transform: jsonSchemaTransform,
   });
-  installErrorHandler(app);
+  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
+  installErrorHandler(app, { notFound: !hasWeb });
   installAuthHooks(app, deps.db);
 
   const full: Deps = { db: deps.db, pool: deps.pool, config: deps.config };
@@ -56,7 +57,7 @@ export async function buildApp(deps: { db: Db; pool: pg.Pool; config: Config; lo
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  if (fs.existsSync(path.join(webDist, 'index.html'))) {
+  if (hasWeb) {
     await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: 'index.html' });
     // Client-side routes: any non-API GET that is not a file gets the app shell.
     app.setNotFoundHandler((req, reply) => {

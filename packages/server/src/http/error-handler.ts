@@ -54,7 +54,8 @@ function mapPgError(e: { code?: string; constraint?: string; detail?: string }):
   }
 }
 
-export function installErrorHandler(app: FastifyInstance) {
+/** `notFound: false` when the caller installs its own not-found handler (the web app's shell); Fastify allows one. */
+export function installErrorHandler(app: FastifyInstance, opts: { notFound?: boolean } = {}) {
   app.setErrorHandler((err: FastifyError & { code?: string }, req, reply) => {
     let appErr: AppError | null = null;
     const local = req.routeOptions?.config?.fieldLabels;
@@ -91,6 +92,7 @@ export function installErrorHandler(app: FastifyInstance) {
       error: { code: 'E1500', message: `服务器内部错误，请联系管理员（请求编号 ${req.id}）`, details: { requestId: req.id } },
     });
   });
+  if (opts.notFound === false) return;
   app.setNotFoundHandler((req, reply) => {
     reply.status(404).send({ error: { code: 'E1404', message: `接口不存在：${req.method} ${req.url.split('?')[0]}` } });
   });
