@@ -7,6 +7,7 @@ import { loanRoutes } from './loans/routes';
 import { orgRoutes } from './orgs/routes';
 import { roleRoutes } from './roles/routes';
 import { userRoutes } from './users/routes';
+import { visitRoutes } from './visits/routes';
 
 // Every module's routes, in one list so the OpenAPI document and the app never drift.
-export const modules = [healthRoutes, authRoutes, areaRoutes, orgRoutes, userRoutes, roleRoutes, auditRoutes, dashboardRoutes, loanRoutes];
+export const modules = [healthRoutes, authRoutes, areaRoutes, orgRoutes, userRoutes, roleRoutes, auditRoutes, dashboardRoutes, loanRoutes, visitRoutes];

@@ -43,6 +43,9 @@ export const PERMISSIONS = {
   'visit:view': '查看结对帮扶',
   'visit:pairing:edit': '维护结对关系',
   'visit:record': '录入走访记录',
+  'visit:task:edit': '问题整改任务（交办与销号）',
+  'visit:rule:edit': '维护走访规则（每月次数、走贫日、驻村天数）',
+  'visit:unit:view': '查看本单位干部的结对与走访',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -70,6 +73,7 @@ export const BUILTIN_ROLES: { code: string; name: string; description: string; p
       'loan:review:county',
       'loan:report',
       'visit:view',
+      'visit:rule:edit',
     ],
   },
   {
@@ -91,6 +95,7 @@ export const BUILTIN_ROLES: { code: string; name: string; description: string; p
       'loan:report',
       'visit:view',
       'visit:pairing:edit',
+      'visit:task:edit',
     ],
   },
   {
@@ -138,7 +143,13 @@ export const BUILTIN_ROLES: { code: string; name: string; description: string; p
     code: 'cadre',
     name: '帮扶责任人',
     description: '本人结对户与走访记录',
-    permissions: ['registry:household:view', 'visit:view', 'visit:record'],
+    permissions: ['registry:household:view', 'visit:view', 'visit:record', 'visit:task:edit'],
+  },
+  {
+    code: 'unit_admin',
+    name: '帮扶单位管理员',
+    description: '本单位帮扶干部的结对户、走访与走访率',
+    permissions: ['visit:view', 'visit:unit:view'],
   },
   {
     code: 'inspector',

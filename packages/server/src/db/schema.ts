@@ -400,6 +400,18 @@ export type Database = {
   registry_quality_run: RegistryQualityRunTable;
   registry_import: RegistryImportTable;
   registry_import_row: RegistryImportRowTable;
+  unit_village: UnitVillageTable;
+  cadre: CadreTable;
+  pairing: PairingTable;
+  resident_team: ResidentTeamTable;
+  resident_member: ResidentMemberTable;
+  resident_attendance: ResidentAttendanceTable;
+  resident_report: ResidentReportTable;
+  visit_rule: VisitRuleTable;
+  visit_exemption: VisitExemptionTable;
+  visit: VisitTable;
+  visit_photo: VisitPhotoTable;
+  visit_task: VisitTaskTable;
   loan_scheme: LoanSchemeTable;
   loan_quota: LoanQuotaTable;
   loan_quota_decision: LoanQuotaDecisionTable;
@@ -413,6 +425,213 @@ export type Database = {
   loan_subsidy: LoanSubsidyTable;
   loan_subsidy_payment: LoanSubsidyPaymentTable;
   loan_subsidy_event: LoanSubsidyEventTable;
+};
+
+// --- 结对帮扶与走访 (migrations 040–041) ---
+
+export type UnitVillageTable = {
+  county_code: string;
+  id: Id;
+  unit_org_id: number;
+  village_code: string;
+  is_lead: Generated<boolean>;
+  start_date: string;
+  end_date: string | null;
+  end_reason: string | null;
+  note: string | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type CadreTable = {
+  county_code: string;
+  id: Id;
+  user_id: number | null;
+  name: string;
+  unit_org_id: number;
+  post: string | null;
+  phone: string | null;
+  status: Generated<'active' | 'retired' | 'transferred'>;
+  status_since: string | null;
+  status_reason: string | null;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type PairingTable = {
+  county_code: string;
+  id: Id;
+  household_id: number;
+  cadre_id: number;
+  start_date: string;
+  end_date: string | null;
+  start_reason: string;
+  end_reason: string | null;
+  created_by: number | null;
+  ended_by: number | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type ResidentTeamTable = {
+  county_code: string;
+  id: Id;
+  village_code: string;
+  name: string;
+  sent_by_org_id: number | null;
+  start_date: string;
+  end_date: string | null;
+  end_reason: string | null;
+  note: string | null;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type ResidentMemberTable = {
+  county_code: string;
+  id: Id;
+  team_id: number;
+  cadre_id: number;
+  role: 'first_secretary' | 'leader' | 'member';
+  start_date: string;
+  end_date: string | null;
+  end_reason: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type ResidentAttendanceTable = {
+  county_code: string;
+  member_id: number;
+  date: string;
+  status: 'in_village' | 'official' | 'leave' | 'absent';
+  note: string | null;
+  recorded_by: number | null;
+  recorded_at: Generated<Timestamp>;
+};
+
+export type ResidentReportTable = {
+  county_code: string;
+  id: Id;
+  member_id: number;
+  year: number;
+  quarter: number;
+  due_date: string;
+  content: string;
+  submitted_on: string;
+  submitted_by: number | null;
+  review_status: Generated<'pending' | 'accepted' | 'returned'>;
+  review_note: string | null;
+  reviewed_by: number | null;
+  reviewed_at: Timestamp | null;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type VisitRuleTable = {
+  county_code: string;
+  year: number;
+  min_visits_per_month: Generated<number>;
+  visit_day: number | null;
+  counted_kinds: Generated<string[]>;
+  required_statuses: Generated<string[]>;
+  prorate_partial_month: Generated<boolean>;
+  attendance_min_days: Generated<number>;
+  report_due_day: Generated<number>;
+  updated_by: number | null;
+  updated_at: Generated<Timestamp>;
+};
+
+export type VisitExemptionTable = {
+  county_code: string;
+  id: Id;
+  household_id: number | null;
+  cadre_id: number | null;
+  from_date: string;
+  to_date: string;
+  reason: string;
+  created_by: number | null;
+  created_at: Generated<Timestamp>;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
+};
+
+export type VisitTable = {
+  county_code: string;
+  id: Id;
+  client_id: string;
+  household_id: number;
+  cadre_id: number;
+  area_code: string;
+  visit_date: string;
+  kind: 'home' | 'phone' | 'other';
+  food_ok: boolean | null;
+  clothing_ok: boolean | null;
+  schooling_ok: boolean | null;
+  medical_ok: boolean | null;
+  housing_ok: boolean | null;
+  water_ok: boolean | null;
+  income_change: 'up' | 'same' | 'down' | null;
+  income_note: string | null;
+  problems: string | null;
+  help_given: string | null;
+  policies_explained: string | null;
+  satisfaction: 'very_satisfied' | 'satisfied' | 'basically' | 'unsatisfied' | null;
+  gps_lat: number | null;
+  gps_lng: number | null;
+  gps_accuracy_m: number | null;
+  household_version_seen: number | null;
+  household_conflict: Generated<boolean>;
+  proposed_changes: Json | null;
+  changes_status: 'applied' | 'conflict' | 'dismissed' | null;
+  source: Generated<'web' | 'sync'>;
+  client_recorded_at: Timestamp | null;
+  recorded_by: number | null;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type VisitPhotoTable = {
+  county_code: string;
+  id: Id;
+  client_id: string;
+  visit_client_id: string;
+  household_id: number;
+  area_code: string;
+  mime: 'image/jpeg' | 'image/png' | 'image/webp';
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  uploaded_by: number | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type VisitTaskTable = {
+  county_code: string;
+  id: Id;
+  household_id: number;
+  area_code: string;
+  visit_id: number | null;
+  problem: string;
+  category: Generated<'food' | 'clothing' | 'schooling' | 'medical' | 'housing' | 'water' | 'income' | 'other'>;
+  owner_cadre_id: number | null;
+  owner_user_id: number | null;
+  deadline: string;
+  status: Generated<'open' | 'closed'>;
+  evidence: string | null;
+  evidence_visit_id: number | null;
+  closed_on: string | null;
+  closed_by: number | null;
+  created_by: number | null;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
 };
 
 // --- 到户贷款 (migrations 020–039) ---
@@ -530,7 +749,7 @@ export type LoanApplicationTable = {
   term_months: number;
   purpose: string;
   expected_benefit: string | null;
-  attachments: Generated<Json>;
+  attachments: Json;
   preferential: Generated<boolean>;
   pref_reasons: Generated<string[]>;
   needs_county: boolean;
@@ -647,7 +866,7 @@ export type LoanSubsidyTable = {
   rate_bp: number;
   day_count_basis: number;
   amount_fen: Generated<number>;
-  lines: Generated<Json>;
+  lines: Json;
   formula: Generated<string>;
   reason: Generated<string>;
   determined_on: string | null;

@@ -1,0 +1,9 @@
+import type { Module } from '../http/types';
+import { pairingRoutes } from './pairing/routes';
+import { recordRoutes } from './records/routes';
+
+/** 结对帮扶与走访: every route of the module (docs/visits.md). */
+export const visitRoutes: Module = async (app, deps) => {
+  pairingRoutes(app, deps);
+  await recordRoutes(app, deps);
+};
