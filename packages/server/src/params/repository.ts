@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db';
 
 export const paramRepo = {
@@ -12,6 +13,6 @@ export const paramRepo = {
     return db.selectFrom('sys_param').selectAll().where('key', '=', key).executeTakeFirst();
   },
   set(db: DbOrTx, key: string, value: unknown) {
-    return db.updateTable('sys_param').set({ value: JSON.stringify(value), updated_at: new Date() }).where('key', '=', key).execute();
+    return db.updateTable('sys_param').set({ value: JSON.stringify(value), updated_at: sql`now()` }).where('key', '=', key).execute();
   },
 };
