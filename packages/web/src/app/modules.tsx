@@ -1,0 +1,36 @@
+import type { FeatureModule, MenuNode } from './types';
+import { systemModule } from '../modules/system';
+
+/**
+ * The module registry. A feature module lives in src/modules/<name>/ and exports a
+ * FeatureModule from its index.tsx; adding it to the app is one import and one entry below.
+ * Pages are lazy routes, so a module costs the first load only its menu entries.
+ */
+export const featureModules: FeatureModule[] = [
+  systemModule,
+  // registryModule, loansModule, visitsModule — src/modules/{registry,loans,visits}/
+];
+
+/** Positions of the top-level groups of ui.md, so modules land where users expect them. */
+export const MENU_ORDER = {
+  home: 0,
+  registry: 10, // 建档立卡
+  loans: 20, // 到户贷款
+  visits: 30, // 结对帮扶
+  stats: 40, // 统计分析
+  system: 90, // 系统管理
+} as const;
+
+function mergeNodes(nodes: MenuNode[]): MenuNode[] {
+  const byKey = new Map<string, MenuNode>();
+  for (const n of nodes) {
+    const prev = byKey.get(n.key);
+    if (!prev) byKey.set(n.key, { ...n, children: n.children ? [...n.children] : undefined });
+    else prev.children = mergeNodes([...(prev.children ?? []), ...(n.children ?? [])]);
+  }
+  const sorted = [...byKey.values()].sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
+  return sorted.map((n) => (n.children ? { ...n, children: mergeNodes(n.children) } : n));
+}
+
+export const menuTree: MenuNode[] = mergeNodes(featureModules.flatMap((m) => m.menu));
+export const moduleRoutes = featureModules.flatMap((m) => m.routes);
