@@ -101,6 +101,8 @@ export type EligibilityInput = {
   certificate?: { status: string; validFrom: IsoDate; validTo: IsoDate; certNo: string } | null;
   /** Earlier loans of this household or enterprise that are not closed (active/overdue/written off). */
   unpaidLoans: { loanNo: string; status: string }[];
+  /** Other applications of the same borrower still under review or approved and not yet lent. */
+  openApplications?: { appNo: string }[];
 };
 
 export type EligibilityResult = {
@@ -183,6 +185,14 @@ export function checkEligibility(input: EligibilityInput): EligibilityResult {
       rule: 'unpaid_loan',
       article: '第五条（3）',
       message: `原贷款没有还清（${input.unpaidLoans.map((l) => l.loanNo).join('、')}），不得发放新贷款`,
+    });
+  }
+
+  if (input.openApplications?.length) {
+    failures.push({
+      rule: 'open_application',
+      article: '第五条（3）',
+      message: `已有在审或已批准未放款的申请（${input.openApplications.map((a) => a.appNo).join('、')}），一户同时只能有一笔`,
     });
   }
 

@@ -83,6 +83,11 @@ describe('eligibility (第五条, 第三条, 第七条)', () => {
     expect(r.failures[0].message).toMatch(/未满 18 周岁/);
   });
 
+  it('one application at a time per household', () => {
+    const r = checkEligibility(base({ openApplications: [{ appNo: 'SQ341202-2026-00001' }] }));
+    expect(r.failures).toEqual([expect.objectContaining({ rule: 'open_application', message: expect.stringContaining('SQ341202-2026-00001') })]);
+  });
+
   it('refuses an expired certificate, naming its dates', () => {
     const r = checkEligibility(base({ certificate: { status: 'issued', validFrom: '2024-01-01', validTo: '2025-12-31', certNo: 'DKZ-9' } }));
     expect(r.failures).toEqual([expect.objectContaining({ rule: 'certificate', message: expect.stringContaining('2025-12-31') })]);
