@@ -8,9 +8,10 @@ import { healthRoutes } from './health/routes';
 import { loanRoutes } from './loans/routes';
 import { orgRoutes } from './orgs/routes';
 import { paramRoutes } from './params/routes';
+import { registryRoutes } from './registry/routes';
 import { roleRoutes } from './roles/routes';
 import { userRoutes } from './users/routes';
 import { visitRoutes } from './visits/routes';
 
 // Every module's routes, in one list so the OpenAPI document and the app never drift.
-export const modules = [healthRoutes, authRoutes, areaRoutes, orgRoutes, userRoutes, roleRoutes, auditRoutes, dashboardRoutes, dictRoutes, calendarRoutes, paramRoutes, loanRoutes, visitRoutes];
+export const modules = [healthRoutes, authRoutes, areaRoutes, orgRoutes, userRoutes, roleRoutes, auditRoutes, dashboardRoutes, dictRoutes, calendarRoutes, paramRoutes, loanRoutes, visitRoutes, registryRoutes];

@@ -463,3 +463,122 @@ export function neutraliseFormula(v: string): string {
 }
 
 export type { IdParseResult };
+
+// ---------------------------------------------------------------------------------------------
+// Household-level data quality (数据质量监测): everything that can be judged from one household's
+// own rows. Checks across households (the same person active twice, the ID index) are SQL.
+
+export const QUALITY_RULES = {
+  id_checksum: '身份证号码校验位',
+  id_birth_sex: '出生日期、性别与身份证号码',
+  duplicate_active: '同一人在多户中在册',
+  head_missing: '无户主',
+  head_multiple: '多个户主',
+  age_relation: '年龄与家庭关系',
+  age_schooling: '年龄与在校状况',
+  age_labour: '年龄与劳动力、务工',
+  income_arithmetic: '收入计算',
+  missing_required: '必填项缺失',
+  deceased_counted: '已故成员仍计入',
+  index_mismatch: '身份证索引不一致',
+} as const;
+export type QualityRule = keyof typeof QUALITY_RULES;
+
+export type HouseholdFacts = {
+  status: string;
+  address: string | null;
+  category: string | null;
+  mainCause: string | null;
+  identificationYear: number | null;
+  housingSafety: string | null;
+  waterSafe: boolean | null;
+  incomeYear: number | null;
+  memberCount: number;
+  headPersonId: number | null;
+  income: IncomeParts;
+  netIncomePerCapitaFen: number;
+};
+
+export type PersonFacts = MemberFacts & {
+  id: number;
+  status: 'active' | 'deceased' | 'moved_out';
+  idKind: 'resident' | 'disability_cert';
+  idNumber: string;
+  sex: 'M' | 'F';
+  ethnicity: string | null;
+  education: string | null;
+};
+
+export type HouseholdIssue = RuleIssue & { personId: number | null };
+
+/** Required household fields (besides the schema's NOT NULLs), by label. */
+export const REQUIRED_HOUSEHOLD_FIELDS = ['家庭住址', '贫困户属性', '主要致贫原因', '识别年度', '住房安全等级', '饮水安全', '收入年度'] as const;
+/** Required member fields, by label. */
+export const REQUIRED_MEMBER_FIELDS = ['民族', '文化程度', '健康状况', '劳动技能', '在校生状况（3–22 岁）', '残疾等级（残疾人）'] as const;
+
+export function householdIssues(h: HouseholdFacts, people: PersonFacts[], today: IsoDate): HouseholdIssue[] {
+  const out: HouseholdIssue[] = [];
+  const active = people.filter((p) => p.status === 'active');
+  const heads = active.filter((p) => p.relation === 'head');
+  const live = h.status !== 'cancelled';
+
+  if (live) {
+    if (heads.length === 0) out.push({ rule: 'head_missing', severity: 'error', message: '该户没有在册的户主', personId: null });
+    if (heads.length > 1)
+      out.push({ rule: 'head_multiple', severity: 'error', message: `该户有 ${heads.length} 名户主：${heads.map((p) => p.name).join('、')}`, personId: null });
+    if (heads.length === 1 && h.headPersonId !== heads[0].id)
+      out.push({ rule: 'head_missing', severity: 'error', message: '户主记录与成员中的户主不一致', personId: heads[0].id });
+  }
+
+  const head = heads.length === 1 ? heads[0] : null;
+  for (const p of active) {
+    const doc = parseIdentityDocument(p.idNumber, p.idKind, today);
+    if (!doc.ok) {
+      out.push({ rule: doc.code === 'checksum' ? 'id_checksum' : 'id_birth_sex', severity: 'error', message: `${p.name}：${doc.reason}`, personId: p.id });
+    } else {
+      for (const m of checkAgainstId(doc, { sex: p.sex, birthDate: p.birthDate })) out.push({ rule: 'id_birth_sex', severity: 'error', message: `${p.name}：${m}`, personId: p.id });
+    }
+    if (p.birthDate <= today) {
+      for (const i of ageChecks(p, head && head.id !== p.id ? head.birthDate : null, today)) out.push({ ...i, personId: p.id });
+      const missing: string[] = [];
+      if (!p.ethnicity) missing.push('民族');
+      if (!p.education) missing.push('文化程度');
+      if (!p.health) missing.push('健康状况');
+      if (!p.labour) missing.push('劳动技能');
+      const age = ageOn(p.birthDate, today);
+      if (!p.schooling && age >= 3 && age <= 22) missing.push('在校生状况');
+      if (p.health === 'disabled' && !p.disabilityGrade) missing.push('残疾等级');
+      if (missing.length) out.push({ rule: 'missing_required', severity: 'error', message: `${p.name}：未填写${missing.join('、')}`, personId: p.id });
+    }
+  }
+
+  if (live) {
+    const missing: string[] = [];
+    if (!h.address) missing.push('家庭住址');
+    if (!h.category) missing.push('贫困户属性');
+    if (!h.mainCause) missing.push('主要致贫原因');
+    if (h.identificationYear == null && h.status !== 'candidate') missing.push('识别年度');
+    if (!h.housingSafety) missing.push('住房安全等级');
+    if (h.waterSafe == null) missing.push('饮水安全');
+    if (h.incomeYear == null) missing.push('收入年度');
+    if (missing.length) out.push({ rule: 'missing_required', severity: 'error', message: `户信息未填写${missing.join('、')}`, personId: null });
+
+    const deceased = people.filter((p) => p.status === 'deceased');
+    const headDead = h.headPersonId != null && deceased.some((p) => p.id === h.headPersonId);
+    if (h.memberCount !== active.length) {
+      if (deceased.length && h.memberCount > active.length)
+        out.push({
+          rule: 'deceased_counted',
+          severity: 'error',
+          message: `家庭人口登记为 ${h.memberCount} 人，在册成员只有 ${active.length} 人，已故成员（${deceased.map((p) => p.name).join('、')}）仍被计入`,
+          personId: null,
+        });
+      else
+        out.push({ rule: 'income_arithmetic', severity: 'error', message: `家庭人口登记为 ${h.memberCount} 人，与在册成员 ${active.length} 人不符`, personId: null });
+    }
+    if (headDead) out.push({ rule: 'deceased_counted', severity: 'error', message: '户主已死亡，仍登记为户主，请办理户主变更', personId: h.headPersonId });
+    const why = checkPerCapita(h.netIncomePerCapitaFen, h.income, active.length);
+    if (why) out.push({ rule: 'income_arithmetic', severity: 'error', message: why, personId: null });
+  }
+  return out;
+}

@@ -18,8 +18,11 @@ import {
   parseYesNo,
   perCapitaFen,
   pickLine,
+  householdIssues,
   type ExitInput,
+  type HouseholdFacts,
   type MemberFacts,
+  type PersonFacts,
 } from './rules';
 
 const TODAY = '2026-06-15';
@@ -243,5 +246,75 @@ describe('messy import cells', () => {
     expect(neutraliseFormula('-1')).toBe(`'-1`);
     expect(neutraliseFormula('@SUM(A1)')).toBe(`'@SUM(A1)`);
     expect(neutraliseFormula('张三')).toBe('张三');
+  });
+});
+
+describe('household data-quality rules', () => {
+  const headId = makeIdNumber('341122', '1970-04-01', 11);
+  const wifeId = makeIdNumber('341122', '1972-08-09', 22);
+  const person = (over: Partial<PersonFacts>): PersonFacts => ({
+    id: 1,
+    name: '李大',
+    relation: 'head',
+    birthDate: '1970-04-01',
+    sex: 'M',
+    idKind: 'resident',
+    idNumber: headId,
+    status: 'active',
+    ethnicity: 'han',
+    education: 'primary',
+    schooling: 'not_in_school',
+    health: 'healthy',
+    disabilityGrade: null,
+    labour: 'ordinary',
+    workStatus: 'local',
+    workMonths: 6,
+    ...over,
+  });
+  const h = (over: Partial<HouseholdFacts> = {}): HouseholdFacts => ({
+    status: 'identified',
+    address: '一组 5 号',
+    category: 'general',
+    mainCause: 'illness',
+    identificationYear: 2016,
+    housingSafety: 'A',
+    waterSafe: true,
+    incomeYear: 2025,
+    memberCount: 2,
+    headPersonId: 1,
+    income: { wagesFen: 1_000_000, businessFen: 0, transferFen: 0, propertyFen: 0 },
+    netIncomePerCapitaFen: 500_000,
+    ...over,
+  });
+  const wife = person({ id: 2, name: '王二', relation: 'spouse', birthDate: '1972-08-09', sex: 'F', idNumber: wifeId, workStatus: 'none', workMonths: 0 });
+
+  it('finds nothing in a clean household', () => {
+    expect(householdIssues(h(), [person({}), wife], TODAY)).toEqual([]);
+  });
+  it('finds a household without a head and one with two', () => {
+    expect(householdIssues(h({ headPersonId: null }), [person({ relation: 'spouse' }), wife], TODAY).map((i) => i.rule)).toContain('head_missing');
+    const two = householdIssues(h(), [person({}), { ...wife, relation: 'head' }], TODAY);
+    expect(two.find((i) => i.rule === 'head_multiple')!.message).toMatch(/2 名户主：李大、王二/);
+  });
+  it('finds a bad check digit and a sex that disagrees with the ID', () => {
+    const bad = headId.slice(0, 17) + (headId[17] === '0' ? '1' : '0');
+    const r = householdIssues(h(), [person({ idNumber: bad }), { ...wife, sex: 'M' }], TODAY);
+    expect(r.map((i) => i.rule)).toEqual(['id_checksum', 'id_birth_sex']);
+    expect(r[1].personId).toBe(2);
+  });
+  it('finds a deceased member still counted and a dead head', () => {
+    const r = householdIssues(h(), [person({ status: 'deceased' }), wife], TODAY);
+    expect(r.map((i) => i.rule)).toEqual(expect.arrayContaining(['deceased_counted', 'head_missing']));
+    expect(r.find((i) => i.rule === 'deceased_counted')!.message).toMatch(/在册成员只有 1 人，已故成员（李大）仍被计入/);
+    expect(r.filter((i) => i.rule === 'deceased_counted')).toHaveLength(2);
+  });
+  it('finds per-capita income that does not follow from the parts', () => {
+    const r = householdIssues(h({ netIncomePerCapitaFen: 800_000 }), [person({}), wife], TODAY);
+    expect(r.map((i) => i.rule)).toEqual(['income_arithmetic']);
+  });
+  it('finds missing required fields on the household and on members, but not on a cancelled household', () => {
+    const r = householdIssues(h({ address: null, waterSafe: null }), [person({ ethnicity: null, health: 'disabled' }), wife], TODAY);
+    expect(r.map((i) => i.message)).toEqual(['李大：未填写民族、残疾等级', '户信息未填写家庭住址、饮水安全']);
+    expect(householdIssues(h({ status: 'cancelled', address: null }), [person({}), wife], TODAY)).toEqual([]);
   });
 });

@@ -1,0 +1,8 @@
+import type { Module } from '../http/types';
+import { householdRoutes } from './households/routes';
+import { workflowRoutes } from './workflow/routes';
+
+/** The registry (建档立卡) module: one entry in modules.ts, its parts registered here. */
+export const registryRoutes: Module = async (app, deps) => {
+  for (const part of [householdRoutes, workflowRoutes]) await part(app, deps);
+};
