@@ -9,11 +9,9 @@ import { scopeFilter, type Scope } from '../scope/scope';
  */
 export type AreaView = { scope: Scope; context: string[] };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyEb = ExpressionBuilder<any, any>;
 
 function inScope(view: AreaView, alias: string) {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return (eb: AnyEb): Expression<SqlBool> => scopeFilter<any, any>(view.scope, { area: `${alias}.code`, county: `${alias}.county_code` })(eb);
 }
 
@@ -69,10 +67,11 @@ export const areaRepo = {
   async list(
     db: DbOrTx,
     view: AreaView,
-    f: { parentCode?: string; codes?: string[]; level?: number; keyword?: string; limit: number },
+    f: { parentCode?: string; rootsOnly?: boolean; codes?: string[]; level?: number; keyword?: string; limit: number },
   ): Promise<AreaRow[]> {
     let q = selectVisible(db, view);
     if (f.parentCode) q = q.where('a.parent_code', '=', f.parentCode);
+    if (f.rootsOnly) q = q.where('a.parent_code', 'is', null);
     if (f.codes) q = q.where('a.code', 'in', f.codes.length ? f.codes : ['-']);
     if (f.level) q = q.where('a.level', '=', f.level);
     if (f.keyword) {

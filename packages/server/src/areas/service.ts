@@ -94,7 +94,7 @@ export const areaService = {
     const roots = scopeRootCodes(ctx.scope);
     const rows =
       roots === 'all'
-        ? await areaRepo.list(db, view, { codes: undefined, limit: SEARCH_LIMIT }).then((all) => all.filter((r) => r.parent_code === null))
+        ? await areaRepo.list(db, view, { rootsOnly: true, limit: SEARCH_LIMIT })
         : await areaRepo.list(db, view, { codes: roots, limit: SEARCH_LIMIT });
     return { items: rows.map(toItem), truncated: false };
   },

@@ -15,8 +15,6 @@ export function pinyin(column: string): RawBuilder<string> {
  * scopeFilter() for a query with joined aliases, where TypeScript cannot infer its table
  * parameters. Same condition, looser types.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function scoped(scope: Scope, cols: Parameters<typeof scopeFilter>[1]): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return (eb) => scopeFilter<any, any>(scope, cols)(eb);
 }
