@@ -3,6 +3,7 @@
  * role, and households built directly in the database (the registry's own API is another
  * module's; these tests only need rows to point at).
  */
+import { todayInChina } from '@fupin/shared/date';
 import { makeIdNumber } from '@fupin/shared/idcard';
 import { hashPassword } from '../auth/password';
 import type { Client, TestApp } from '../test/harness';
@@ -159,4 +160,104 @@ export async function makeHousehold(
   }
   await t.db.updateTable('household').set({ head_person_id: personIds[0] }).where('id', '=', h.id).execute();
   return { householdId: h.id, personIds, headName };
+}
+
+export const TODAY = todayInChina();
+export const YEAR = Number(TODAY.slice(0, 4));
+
+/** This year's scheme (the seed's figures) and generous quotas for both townships. */
+export async function setupYear(t: TestApp, quotas: Record<string, [amountFen: number, count: number]> = { [EAST]: [500_000_000, 500], [WEST]: [500_000_000, 500] }) {
+  const c = await as(t, 'xfpb');
+  const s = await c.post('/api/loans/schemes', { countyCode: COUNTY, year: YEAR, name: `${YEAR} 年扶贫到户贷款` });
+  if (s.status !== 200) throw new Error(JSON.stringify(s.body));
+  for (const [townshipCode, [amountFen, loanCount]] of Object.entries(quotas)) {
+    const q = await c.put('/api/loans/quotas', { countyCode: COUNTY, year: YEAR, townshipCode, amountFen, loanCount });
+    if (q.status !== 200) throw new Error(JSON.stringify(q.body));
+  }
+  return s.body as { id: number; version: number };
+}
+
+/** A household holding an issued, valid certificate (inserted directly: the certificate flow has its own tests). */
+export async function certified(t: TestApp, opts: Parameters<typeof makeHousehold>[1] = {}) {
+  const h = await makeHousehold(t, opts);
+  const village = opts.village ?? EAST_V1;
+  await t.db
+    .insertInto('loan_certificate')
+    .values({
+      county_code: COUNTY,
+      cert_no: `T-${h.householdId}`,
+      household_id: h.householdId,
+      area_code: village,
+      township_code: village.slice(0, 9),
+      status: 'issued',
+      applied_on: TODAY,
+      credit_grade: 'AA',
+      valid_from: `${YEAR - 2}-01-01`,
+      valid_to: `${YEAR + 1}-12-31`,
+    })
+    .execute();
+  return h;
+}
+
+const VILLAGE_USER: Record<string, [village: string, station: string, coop: string]> = {
+  [EAST_V1]: ['cun1', 'zhan1', 'xys1'],
+  [EAST_V2]: ['cun2', 'zhan1', 'xys1'],
+  [WEST_V1]: ['cun3', 'zhan2', 'xys2'],
+};
+
+/**
+ * A household application taken through village, station and coop approval. `decidedOn` backdates
+ * the decision so a loan can be disbursed (and repaid) in the past.
+ */
+export async function approvedApplication(
+  t: TestApp,
+  opts: { village?: string; amountFen?: number; termMonths?: number; production?: boolean; industry?: string; decidedOn?: string; household?: Parameters<typeof makeHousehold>[1] } = {},
+) {
+  const village = opts.village ?? EAST_V1;
+  const [vu, su, cu] = VILLAGE_USER[village];
+  const h = await certified(t, { ...opts.household, village });
+  const body = {
+    householdId: h.householdId,
+    projectName: '种植烤烟 10 亩',
+    industry: opts.industry ?? (opts.production === false ? 'non_production' : 'tobacco'),
+    production: opts.production ?? true,
+    amountFen: opts.amountFen ?? 2_000_000,
+    termMonths: opts.termMonths ?? 12,
+    purpose: '购买烟苗、化肥',
+  };
+  let r = await (await as(t, vu)).post('/api/loans/applications', body);
+  if (r.status !== 200) throw new Error(JSON.stringify(r.body));
+  for (const [u, path] of [
+    [vu, 'village-review'],
+    [su, 'station-review'],
+    [cu, 'coop-decision'],
+  ] as const) {
+    r = await (await as(t, u)).post(`/api/loans/applications/${r.body.id}/${path}`, { version: r.body.version, decision: 'approve', opinion: '同意' });
+    if (r.status !== 200) throw new Error(`${path}: ${JSON.stringify(r.body)}`);
+  }
+  if (r.body.status !== 'approved') throw new Error(`not approved: ${r.body.stage}`);
+  if (opts.decidedOn) {
+    await t.db.updateTable('loan_application').set({ decided_on: opts.decidedOn, submitted_on: opts.decidedOn }).where('id', '=', r.body.id).execute();
+  }
+  return { ...h, application: r.body as { id: number; version: number; amountFen: number; appNo: string } };
+}
+
+/** Approve and disburse in one go; returns the loan detail. */
+export async function disbursedLoan(
+  t: TestApp,
+  opts: Parameters<typeof approvedApplication>[1] & { disbursedOn: string; schedule?: 'bullet' | 'instalments'; instalmentCount?: number },
+) {
+  const a = await approvedApplication(t, { ...opts, decidedOn: opts.decidedOn ?? opts.disbursedOn });
+  const coop = VILLAGE_USER[opts.village ?? EAST_V1][2];
+  const r = await (await as(t, coop)).post(`/api/loans/applications/${a.application.id}/disburse`, {
+    version: a.application.version,
+    contractNo: `HT-${a.application.appNo}`,
+    contractDate: opts.disbursedOn,
+    disbursedOn: opts.disbursedOn,
+    coopRateBp: 720,
+    schedule: opts.schedule ?? 'bullet',
+    instalmentCount: opts.instalmentCount,
+  });
+  if (r.status !== 200) throw new Error(JSON.stringify(r.body));
+  return { ...a, loan: r.body };
 }
