@@ -127,7 +127,7 @@ export async function loadDemo(
   // argon2 costs ~7 ms a hash: every demo user shares the one known password, so hash it once.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
-  const totals = { townships: 0, villages: 0, groups: 0, orgs: 0, users: 0, households: 0, persons: 0 };
+  const totals = { townships: 0, villages: 0, groups: 0, orgs: 0, users: 0, households: 0, persons: 0, statusChanges: 0 };
   const users: DemoUser[] = [];
   for (const county of plan.counties) {
     const t0 = performance.now();
@@ -139,7 +139,7 @@ export async function loadDemo(
     log(`${county.name}（${county.code}）已加载：${r.counts.households.toLocaleString('en-US')} 户 ${r.counts.persons.toLocaleString('en-US')} 人，用时 ${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
   }
   // Fresh statistics, or the first queries plan as if the tables were still empty.
-  await sql`ANALYZE area, org, app_user, household, person, person_id_index`.execute(db);
+  await sql`ANALYZE area, org, app_user, household, person, person_id_index, household_status_history`.execute(db);
 
   const seconds = (performance.now() - started) / 1000;
   const first = plan.counties[0];
@@ -314,7 +314,7 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
     SELECT * FROM unnest(${userIds}::bigint[], ${userRows.map((u) => o.roles.get(u.role)!)}::bigint[])`.execute(tx);
 
   // Households and persons, township by township, in id blocks reserved on the sequences.
-  await sql`LOCK TABLE household, person, person_id_index IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
+  await sql`LOCK TABLE household, person, person_id_index, household_status_history IN SHARE ROW EXCLUSIVE MODE`.execute(tx);
   const taken = new Set(
     (
       await client.query<{ id_number: string }>(`SELECT id_number FROM person_id_index WHERE id_number LIKE $1`, [county.code + '%'])
@@ -323,6 +323,7 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
   const ids = new IdAllocator(county.code, taken);
   let households = 0;
   let persons = 0;
+  let statusChanges = 0;
   for (const [ti, t] of county.townships.entries()) {
     const hh: DemoHousehold[] = [];
     for (const v of t.villages) {
@@ -335,11 +336,14 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
       );
     }
     const nPersons = hh.reduce((s, h) => s + h.members.length, 0);
+    const nHistory = hh.reduce((s, h) => s + h.history.length, 0);
     const firstHousehold = await reserveIds(client, 'household', hh.length);
     let personId = await reserveIds(client, 'person', nPersons);
+    let historyId = await reserveIds(client, 'household_status_history', nHistory);
     const hLines: string[] = [];
     const pLines: string[] = [];
     const iLines: string[] = [];
+    const sLines: string[] = [];
     for (const [i, h] of hh.entries()) {
       const householdId = firstHousehold + i;
       const headId = personId;
@@ -348,7 +352,8 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
           [
             county.code, personId, householdId, h.areaCode, txt(p.name), p.sex, p.idNumber, p.birthDate, p.relation, p.ethnicity,
             p.education, p.schooling, p.health, num(p.disabilityGrade), p.labour, txt(p.workStatus), num(p.workMonths),
-            p.civilCapacity, bool(p.medicalInsurance), bool(p.pensionInsurance), txt(p.phone),
+            p.civilCapacity, bool(p.medicalInsurance), bool(p.pensionInsurance), txt(p.phone), num(p.disabilityCategory), p.joinedDate,
+            p.joinedReason,
           ].join('\t'),
         );
         iLines.push(`${p.idNumber}\t${county.code}\t${personId}`);
@@ -360,15 +365,19 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
           txt(h.phone), txt(h.bankName), txt(h.bankAccount), h.category, h.identificationStandard, h.identificationYear, h.mainCause,
           codeArray(h.secondaryCauses), h.housingSafety, bool(h.waterSafe), bool(h.electricity), h.incomeWagesFen, h.incomeBusinessFen,
           h.incomeTransferFen, h.incomePropertyFen, h.netIncomePerCapitaFen, h.members.length, h.status, h.statusSince,
-          bool(h.prefFamilyPlanning), bool(h.prefVeteran),
+          bool(h.prefFamilyPlanning), bool(h.prefVeteran), h.incomeYear, bool(h.foodClothingSecured), bool(h.educationSecured),
+          bool(h.medicalSecured),
         ].join('\t'),
       );
+      for (const c of h.history) sLines.push(`${county.code}\t${historyId++}\t${householdId}\t${txt(c.from)}\t${c.to}\t${c.on}\t${c.reason}\t${DEMO_ACTOR}`);
     }
     await copyLines(client, HOUSEHOLD_COPY, hLines);
     await copyLines(client, PERSON_COPY, pLines);
     await copyLines(client, PERSON_INDEX_COPY, iLines);
+    await copyLines(client, HISTORY_COPY, sLines);
     households += hh.length;
     persons += nPersons;
+    statusChanges += nHistory;
     if (county.townships.length > 1) {
       o.log(`  ${ti + 1}/${county.townships.length} ${t.name}：${t.villages.length} 个村，${hh.length.toLocaleString('en-US')} 户，${nPersons.toLocaleString('en-US')} 人`);
     }
@@ -382,6 +391,7 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
     users: userRows.length,
     households,
     persons,
+    statusChanges,
   };
   await writeAudit(tx, systemCtx('demo-data'), {
     module: 'demo',
@@ -404,16 +414,21 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
 const HOUSEHOLD_COPY = `COPY household (county_code, id, household_no, area_code, township_code, village_code, address, head_name, head_person_id,
   phone, bank_name, bank_account, category, identification_standard, identification_year, main_cause, secondary_causes, housing_safety,
   water_safe, electricity, income_wages_fen, income_business_fen, income_transfer_fen, income_property_fen, net_income_per_capita_fen,
-  member_count, status, status_since, pref_family_planning, pref_veteran) FROM STDIN`;
+  member_count, status, status_since, pref_family_planning, pref_veteran, income_year, food_clothing_secured, education_secured,
+  medical_secured) FROM STDIN`;
 const PERSON_COPY = `COPY person (county_code, id, household_id, area_code, name, sex, id_number, birth_date, relation, ethnicity, education,
-  schooling, health, disability_grade, labour, work_status, work_months, civil_capacity, medical_insurance, pension_insurance, phone) FROM STDIN`;
+  schooling, health, disability_grade, labour, work_status, work_months, civil_capacity, medical_insurance, pension_insurance, phone,
+  disability_category, joined_date, joined_reason) FROM STDIN`;
 const PERSON_INDEX_COPY = `COPY person_id_index (id_number, county_code, person_id) FROM STDIN`;
+const HISTORY_COPY = `COPY household_status_history (county_code, id, household_id, from_status, to_status, changed_on, reason, actor_name) FROM STDIN`;
+// Shown as "who" in a household's status history: these changes were never made by a person.
+const DEMO_ACTOR = '演示数据';
 
 /**
  * Takes `n` consecutive ids from a table's identity sequence and returns the first. Safe
  * because the caller holds a lock that keeps every other writer of the table waiting.
  */
-async function reserveIds(client: pg.PoolClient, table: 'household' | 'person', n: number): Promise<number> {
+async function reserveIds(client: pg.PoolClient, table: 'household' | 'person' | 'household_status_history', n: number): Promise<number> {
   if (n === 0) return 0;
   const r = await client.query<{ last: string }>(
     `SELECT setval(pg_get_serial_sequence($1, 'id'), nextval(pg_get_serial_sequence($1, 'id')) + $2 - 1) AS last`,

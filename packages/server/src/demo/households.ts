@@ -1,5 +1,6 @@
 import { ageOn, makeIdNumber } from '@fupin/shared/idcard';
 import { fromDayNumber, toDayNumber } from '@fupin/shared/date';
+import { perCapitaFen } from '../registry/rules';
 import { Weighted, type Rng } from './prng';
 import { BANKS, SURNAMES, bankAccount, givenName, mobile } from './names';
 
@@ -11,6 +12,8 @@ import { BANKS, SURNAMES, bankAccount, givenName, mobile } from './names';
 
 /** Ages, schooling and statuses are "as of" this day, so the same seed gives the same data any day. */
 export const DEMO_AS_OF = '2026-06-30';
+/** The year the income figures belong to (the last full year before DEMO_AS_OF). */
+export const DEMO_INCOME_YEAR = 2025;
 const AS_OF_DAY = toDayNumber(DEMO_AS_OF);
 
 export type Sex = 'M' | 'F';
@@ -36,7 +39,12 @@ export type DemoPerson = {
   medicalInsurance: boolean;
   pensionInsurance: boolean;
   phone: string | null;
+  disabilityCategory: number | null;
+  joinedDate: string;
+  joinedReason: 'create' | 'birth';
 };
+
+export type StatusChange = { from: string | null; to: string; on: string; reason: string };
 
 export type DemoHousehold = {
   householdNo: string;
@@ -60,8 +68,13 @@ export type DemoHousehold = {
   incomeTransferFen: number;
   incomePropertyFen: number;
   netIncomePerCapitaFen: number;
+  incomeYear: number;
+  foodClothingSecured: boolean;
+  educationSecured: boolean;
+  medicalSecured: boolean;
   status: string;
   statusSince: string;
+  history: StatusChange[]; // oldest first; the last one is `status` since `statusSince`
   prefFamilyPlanning: boolean;
   prefVeteran: boolean;
   members: DemoPerson[]; // members[0] is the head
@@ -122,6 +135,9 @@ const GENERAL_CAUSES = new Weighted<string>([
   ['no_skill', 25], ['no_capital', 22], ['poor_transport', 10], ['no_land', 8], ['low_motivation', 8],
   ['disaster', 6], ['no_water', 5], ['other', 4],
 ]);
+
+// 视力 听力 言语 肢体 智力 精神 多重 (the category digit of a disability certificate number)
+const DISABILITY_CATEGORY = new Weighted<number>([[1, 14], [2, 12], [3, 2], [4, 48], [5, 8], [6, 10], [7, 6]]);
 
 const HOUSING_POOR = new Weighted<string>([['A', 30], ['B', 40], ['C', 22], ['D', 8]]);
 
@@ -267,11 +283,15 @@ function person(rng: Rng, d: Draft, ids: IdAllocator): DemoPerson {
     if (rng.chance(0.85)) schooling = 'preschool';
   } else if (age <= 11) education = schooling = 'primary';
   else if (age <= 14) education = schooling = 'junior';
+  else if (age === 15 && rng.chance(0.5)) education = schooling = 'junior';
   else if (age <= 17) {
     const x = rng.next();
-    if (x < 0.6) education = schooling = 'senior';
-    else if (x < 0.88) education = schooling = 'vocational';
-    else education = 'junior'; // left school after junior secondary (劝返 follows up on these)
+    if (x < 0.62) education = schooling = 'senior';
+    else if (x < 0.9) education = schooling = 'vocational';
+    else if (age === 15 && x < 0.99) education = schooling = 'senior';
+    // Left school after junior secondary; at 15 that is still compulsory age, one of the rare
+    // cases the data-quality check and 控辍保学 follow up.
+    else education = 'junior';
   } else if (age <= 21 && rng.chance(0.3)) {
     education = 'college';
     schooling = 'higher';
@@ -284,9 +304,11 @@ function person(rng: Rng, d: Draft, ids: IdAllocator): DemoPerson {
   else if (age < 60) health = h < 0.82 ? 'healthy' : h < 0.91 ? 'chronic' : h < 0.94 ? 'serious' : 'disabled';
   else health = h < 0.52 ? 'healthy' : h < 0.85 ? 'chronic' : h < 0.91 ? 'serious' : 'disabled';
   let disabilityGrade: number | null = null;
+  let disabilityCategory: number | null = null;
   if (health === 'disabled') {
     const g = rng.next();
     disabilityGrade = g < 0.1 ? 1 : g < 0.3 ? 2 : g < 0.65 ? 3 : 4;
+    disabilityCategory = DISABILITY_CATEGORY.draw(rng);
   }
 
   let labour: string;
@@ -331,16 +353,20 @@ function person(rng: Rng, d: Draft, ids: IdAllocator): DemoPerson {
     medicalInsurance: rng.chance(0.99),
     pensionInsurance: age >= 16 && !inSchool && rng.chance(0.9),
     phone: null,
+    disabilityCategory,
+    joinedDate: birthDate, // set by the household once its identification date is known
+    joinedReason: 'create',
   };
 }
 
-function dateIn(rng: Rng, year: number, lastMonth = 12): string {
-  const m = rng.int(1, lastMonth);
+function dateIn(rng: Rng, year: number, lastMonth = 12, firstMonth = 1): string {
+  const m = rng.int(firstMonth, lastMonth);
   const d = rng.int(1, 28);
   return `${year}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 const yuan = (y: number) => Math.round(y) * 100;
+const EXITED_FLOOR_YUAN = 6500;
 
 export type VillageInput = {
   countyCode: string;
@@ -368,7 +394,7 @@ export function generateVillage(rng: Rng, v: VillageInput, ids: IdAllocator): De
     }
 
     const labourers = members.filter((p) => p.labour === 'ordinary' || p.labour === 'skilled').length;
-    const status = STATUS.draw(rng);
+    let status = STATUS.draw(rng);
     let category = 'general';
     if (labourers === 0 && n <= 2 && members.every((p) => p.age >= 60 || p.labour === 'lost')) category = rng.chance(0.45) ? 'tekun' : 'dibao';
     else if (labourers === 0 || members.some((p) => p.health === 'serious')) category = rng.chance(0.45) ? 'dibao' : 'general';
@@ -409,18 +435,32 @@ export function generateVillage(rng: Rng, v: VillageInput, ids: IdAllocator): De
         wages = Math.floor(wages * f);
         business = Math.floor(business * f);
       }
+    } else {
+      // An exited household stays clear of the monitoring threshold (6,000 yuan in 2021) by its
+      // own work; one that cannot is what monitoring is for.
+      const floor = EXITED_FLOOR_YUAN * n - (wages + business + transfer + property);
+      if (floor > 0) {
+        if (labourers > 0) wages += floor + rng.int(0, 3000) * n;
+        else status = 'monitored';
+      }
     }
-    const incomeWagesFen = yuan(wages);
-    const incomeBusinessFen = yuan(business);
-    const incomeTransferFen = yuan(transfer);
-    const incomePropertyFen = yuan(property);
-    const netIncomePerCapitaFen = Math.floor((incomeWagesFen + incomeBusinessFen + incomeTransferFen + incomePropertyFen) / n);
+    const parts = { wagesFen: yuan(wages), businessFen: yuan(business), transferFen: yuan(transfer), propertyFen: yuan(property) };
+    const netIncomePerCapitaFen = perCapitaFen(parts, n); // the registry's own rounding
 
+    // Status history: identified (建档立卡), then exited, then perhaps monitored or returned.
     const identificationYear = ID_YEAR.draw(rng);
-    let statusSince: string;
-    if (status === 'identified') statusSince = dateIn(rng, identificationYear);
-    else if (status === 'exited') statusSince = dateIn(rng, rng.int(Math.max(identificationYear + 1, 2016), 2020));
-    else statusSince = dateIn(rng, rng.int(2021, 2025));
+    const identifiedOn = dateIn(rng, identificationYear, 10, 4); // the 2014 drive ran from April to October
+    const history: StatusChange[] = [{ from: null, to: 'identified', on: identifiedOn, reason: '建档立卡识别' }];
+    if (status !== 'identified') {
+      history.push({ from: 'identified', to: 'exited', on: dateIn(rng, rng.int(Math.max(identificationYear + 1, 2016), 2020), 12, 10), reason: '脱贫退出' });
+      if (status === 'monitored') history.push({ from: 'exited', to: 'monitored', on: dateIn(rng, rng.int(2021, 2025)), reason: '纳入防止返贫监测' });
+      if (status === 'returned') history.push({ from: 'exited', to: 'returned', on: dateIn(rng, rng.int(2021, 2025)), reason: '返贫' });
+    }
+    const statusSince = history[history.length - 1].on;
+    for (const p of members) {
+      if (p.birthDate > identifiedOn) p.joinedReason = 'birth';
+      else p.joinedDate = identifiedOn;
+    }
 
     // Exit requires safe housing (两不愁三保障): only households still poor live in C/D houses.
     const housingSafety = status === 'identified' ? HOUSING_POOR.draw(rng) : rng.chance(0.55) ? 'A' : 'B';
@@ -445,13 +485,18 @@ export function generateVillage(rng: Rng, v: VillageInput, ids: IdAllocator): De
       housingSafety,
       waterSafe: status === 'exited' ? true : rng.chance(0.9),
       electricity: rng.chance(0.997),
-      incomeWagesFen,
-      incomeBusinessFen,
-      incomeTransferFen,
-      incomePropertyFen,
+      incomeWagesFen: parts.wagesFen,
+      incomeBusinessFen: parts.businessFen,
+      incomeTransferFen: parts.transferFen,
+      incomePropertyFen: parts.propertyFen,
       netIncomePerCapitaFen,
+      incomeYear: DEMO_INCOME_YEAR,
+      foodClothingSecured: status === 'exited' || rng.chance(0.95),
+      educationSecured: status === 'exited' || rng.chance(0.95),
+      medicalSecured: status === 'exited' || members.every((p) => p.medicalInsurance),
       status,
       statusSince,
+      history,
       prefFamilyPlanning: n <= 4 && head.age >= 30 && rng.chance(0.08),
       prefVeteran: head.sex === 'M' && head.age >= 35 && rng.chance(0.03),
       members,
