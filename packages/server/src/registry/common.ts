@@ -2,7 +2,8 @@
  * Pieces every part of the registry uses: its error codes, dictionary look-ups, the household's
  * place in the area tree, today's date and the working-day calendar.
  */
-import { createCalendar, todayInChina, type WorkingCalendar } from '@fupin/shared';
+import { todayInChina, type WorkingCalendar } from '@fupin/shared';
+import { loadCalendar } from '../calendar/service';
 import type { DbOrTx } from '../db/db';
 import { AppError, errors, type FieldIssue } from '../http/errors';
 import { scopeCoversArea, type Scope } from '../scope/scope';
@@ -156,13 +157,9 @@ export async function resolvePlace(db: DbOrTx, scope: Scope, areaCode: string): 
   throw regErrors.areaLevel(`农户须登记在村或村民组，${a.name}（${a.code}）不是村或村民组`);
 }
 
-/**
- * The working-day calendar with the administrator's overrides. The calendar module's
- * loadCalendar(db) replaces this when it lands; until then the overrides are read here.
- */
-export async function registryCalendar(db: DbOrTx): Promise<WorkingCalendar> {
-  const rows = await db.selectFrom('calendar_override').select(['date', 'kind', 'note']).execute();
-  return createCalendar(rows.map((r) => ({ date: r.date, kind: r.kind, note: r.note ?? undefined })));
+/** The working-day calendar (statutory holidays, adjusted weekends and the administrator's overrides). */
+export function registryCalendar(db: DbOrTx): Promise<WorkingCalendar> {
+  return loadCalendar(db);
 }
 
 export async function numberParam(db: DbOrTx, key: string, fallback: number): Promise<number> {

@@ -1,8 +1,11 @@
+import './params';
 import type { Module } from '../http/types';
 import { householdRoutes } from './households/routes';
 import { workflowRoutes } from './workflow/routes';
+import { eventRoutes } from './events/routes';
+import { pageRoutes } from './page';
 
 /** The registry (建档立卡) module: one entry in modules.ts, its parts registered here. */
 export const registryRoutes: Module = async (app, deps) => {
-  for (const part of [householdRoutes, workflowRoutes]) await part(app, deps);
+  for (const part of [householdRoutes, workflowRoutes, eventRoutes, pageRoutes]) await part(app, deps);
 };
