@@ -26,15 +26,13 @@ export function accessOf(ctx: Ctx): VisitAccess {
   return { scope: ctx.scope, userId: ctx.user.id, unitOrgId: unit };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyEb = ExpressionBuilder<any, any>;
-type Cond = (eb: AnyEb) => Expression<SqlBool>;
+export type Cond = (eb: AnyEb) => Expression<SqlBool>;
 
 const TRUE = sql<SqlBool>`true`;
 const FALSE = sql<SqlBool>`false`;
 
 function areaPart(scope: Scope, area: string, county: string): Cond {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return (eb) => scopeFilter<any, any>(scope, { area, county })(eb);
 }
 

@@ -29,7 +29,7 @@ async function upload(c: Client, clientId: string, q: { visitClientId: string; h
     headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': type },
     body,
   });
-  return { status: r.status, body: await r.json() };
+  return { status: r.status, body: (await r.json()) as any };
 }
 
 let dataDir: string;
