@@ -1,6 +1,7 @@
 import { AREA_LEVELS, ancestorsOf, areaCodeFromPrefix, areaPrefix, checkAreaCode, countyCodeOf, parentCodeOf, type AreaLevel } from '@fupin/shared/area';
 import { diff, writeAudit } from '../audit/audit';
 import type { Db, DbOrTx } from '../db/db';
+import { isUniqueViolation } from '../db/sql-helpers';
 import type { Ctx } from '../http/context';
 import { AppError, errors } from '../http/errors';
 import { scopeCoversArea, scopeRoots, type Scope } from '../scope/scope';
@@ -145,6 +146,8 @@ export const areaService = {
         county_code: countyCodeOf(body.code),
         sort: body.sort ?? 0,
         loan_precondition_met: body.loanPreconditionMet ?? true,
+      }).catch((e) => {
+        throw isUniqueViolation(e) ? new AppError(409, 'E1204', `区划代码 ${body.code} 或同级名称「${body.name}」已存在`) : e;
       });
       await writeAudit(tx, ctx, {
         module: 'areas',
@@ -175,7 +178,9 @@ export const areaService = {
         ...(body.loanPreconditionMet !== undefined && { loanPreconditionMet: body.loanPreconditionMet }),
       });
       if (!d.changed.length) return this.get(tx, ctx, code);
-      await areaRepo.update(tx, code, set);
+      await areaRepo.update(tx, code, set).catch((e) => {
+        throw isUniqueViolation(e) ? new AppError(409, 'E1205', `区划名称：同一上级下已有名为「${body.name}」的区划`) : e;
+      });
       const what: string[] = [];
       if ('name' in d.after) what.push(`名称改为「${body.name}」`);
       if ('sort' in d.after) what.push(`排序号改为 ${body.sort}`);

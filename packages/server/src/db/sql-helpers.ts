@@ -18,3 +18,11 @@ export function pinyin(column: string): RawBuilder<string> {
 export function scoped(scope: Scope, cols: Parameters<typeof scopeFilter>[1]): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
   return (eb) => scopeFilter<any, any>(scope, cols)(eb);
 }
+
+/**
+ * A unique index refused the row: two requests raced past the service's own check. The caller
+ * turns it into the same 409 the check would have given.
+ */
+export function isUniqueViolation(e: unknown): boolean {
+  return (e as { code?: string } | null)?.code === '23505';
+}

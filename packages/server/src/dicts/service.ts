@@ -1,5 +1,6 @@
 import { diff, writeAudit } from '../audit/audit';
 import type { Db } from '../db/db';
+import { isUniqueViolation } from '../db/sql-helpers';
 import type { Ctx } from '../http/context';
 import { AppError, errors } from '../http/errors';
 import { dictRepo } from './repository';
@@ -29,7 +30,9 @@ export const dictService = {
       await dictRepo.lockType(tx, type);
       if (await dictRepo.item(tx, type, body.code)) throw new AppError(409, 'E1601', `代码：${t.name}中已有代码 ${body.code}`, { issues: [{ field: '代码', message: '已存在' }] });
       if (await dictRepo.itemWithLabel(tx, type, body.label)) throw new AppError(409, 'E1602', `名称：${t.name}中已有「${body.label}」`, { issues: [{ field: '名称', message: '已存在' }] });
-      const row = await dictRepo.insertItem(tx, { type_code: type, code: body.code, label: body.label, sort: body.sort ?? 0, enabled: body.enabled ?? true });
+      const row = await dictRepo.insertItem(tx, { type_code: type, code: body.code, label: body.label, sort: body.sort ?? 0, enabled: body.enabled ?? true }).catch((e) => {
+        throw isUniqueViolation(e) ? new AppError(409, 'E1601', `代码：${t.name}中已有代码 ${body.code} 或名称「${body.label}」`) : e;
+      });
       await writeAudit(tx, ctx, {
         module: 'dicts',
         action: 'create',

@@ -1,6 +1,7 @@
 import { areaPrefix, countyCodeOf, isValidAreaCode } from '@fupin/shared/area';
 import { diff, writeAudit } from '../audit/audit';
 import type { Db, DbOrTx } from '../db/db';
+import { isUniqueViolation } from '../db/sql-helpers';
 import { dictRepo } from '../dicts/repository';
 import type { Ctx } from '../http/context';
 import { AppError, errors } from '../http/errors';
@@ -83,6 +84,8 @@ export const orgService = {
         county_code: countyCodeOf(body.areaCode),
         parent_id: body.parentId ?? null,
         phone: body.phone ?? null,
+      }).catch((e) => {
+        throw isUniqueViolation(e) ? new AppError(409, 'E1304', `机构名称：${area.name}已有名为「${body.name}」的机构`) : e;
       });
       await writeAudit(tx, ctx, {
         module: 'orgs',
@@ -119,7 +122,9 @@ export const orgService = {
       };
       const d = diff(auditRow(before) as Record<string, unknown>, changes);
       if (!d.changed.length) return toOrgItem(before);
-      await orgRepo.update(tx, id, { name: body.name, kind: body.kind, parent_id: body.parentId, phone: body.phone, status: body.status });
+      await orgRepo.update(tx, id, { name: body.name, kind: body.kind, parent_id: body.parentId, phone: body.phone, status: body.status }).catch((e) => {
+        throw isUniqueViolation(e) ? new AppError(409, 'E1304', `机构名称：${before.area_name}已有名为「${body.name}」的机构`) : e;
+      });
       const labels: Record<string, string> = { name: '名称', kind: '类型', parentId: '上级机构', phone: '电话', status: '状态' };
       const verb = d.changed.length === 1 && d.changed[0] === 'status' ? (body.status === 'disabled' ? '停用' : '启用') : '修改';
       await writeAudit(tx, ctx, {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/db';
-import { pinyin } from '../db/sql-helpers';
+import { pinyin, scoped } from '../db/sql-helpers';
+import type { Scope } from '../scope/scope';
 
 export type RoleRow = { id: number; code: string; name: string; description: string | null; builtin: boolean; permissions: string[]; user_count: number };
 
@@ -45,6 +46,17 @@ export const roleRepo = {
   async setPermissions(db: DbOrTx, id: number, permissions: string[]) {
     await db.deleteFrom('role_permission').where('role_id', '=', id).execute();
     if (permissions.length) await db.insertInto('role_permission').values(permissions.map((p) => ({ role_id: id, permission: p }))).execute();
+  },
+  /** How many holders of the role lie outside the scope (a role is shared by every jurisdiction). */
+  async holdersOutside(db: DbOrTx, scope: Scope, id: number) {
+    const r = await db
+      .selectFrom('user_role as ur')
+      .innerJoin('app_user as u', 'u.id', 'ur.user_id')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('ur.role_id', '=', id)
+      .where((eb) => eb.not(scoped(scope, { area: 'u.area_code', county: 'u.county_code', owner: 'u.id' })(eb)))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   },
   delete(db: DbOrTx, id: number) {
     return db.deleteFrom('role').where('id', '=', id).execute();

@@ -1,6 +1,7 @@
 import { PERMISSIONS, type Permission } from '@fupin/shared/permissions';
 import { diff, writeAudit } from '../audit/audit';
 import type { Db, DbOrTx } from '../db/db';
+import { isUniqueViolation } from '../db/sql-helpers';
 import type { Ctx } from '../http/context';
 import { AppError, errors } from '../http/errors';
 import { permissionsBeyond } from '../users/guards';
@@ -65,7 +66,9 @@ export const roleService = {
     return db.transaction().execute(async (tx) => {
       if (await roleRepo.byCode(tx, body.code)) throw fieldError('E1412', '角色代码', `${body.code} 已存在`, 409);
       if (await roleRepo.withName(tx, body.name)) throw fieldError('E1412', '角色名称', `「${body.name}」已存在`, 409);
-      const { id } = await roleRepo.insert(tx, { code: body.code, name: body.name, description: body.description ?? null });
+      const { id } = await roleRepo.insert(tx, { code: body.code, name: body.name, description: body.description ?? null }).catch((e) => {
+        throw isUniqueViolation(e) ? fieldError('E1412', '角色代码', `${body.code} 已存在`, 409) : e;
+      });
       await roleRepo.setPermissions(tx, id, perms);
       await writeAudit(tx, ctx, {
         module: 'roles',
@@ -89,6 +92,10 @@ export const roleService = {
       }
       const beyondNow = permissionsBeyond(ctx, before.permissions);
       if (beyondNow.length) throw new AppError(403, 'E1407', `角色「${before.name}」含有您本人没有的权限（${beyondNow.join('、')}），不能修改`);
+      // Roles are shared: changing one changes the rights of every holder, in every jurisdiction.
+      if (ctx.scope.kind !== 'all' && (await roleRepo.holdersOutside(tx, ctx.scope, id))) {
+        throw new AppError(403, 'E1415', `角色「${before.name}」也分配给了您管辖范围以外的用户，只有“全部数据”权限的管理员才能修改`);
+      }
       const perms = body.permissions ? checkPermissions(ctx, body.permissions) : undefined;
       if (body.name !== undefined && body.name !== before.name && (await roleRepo.withName(tx, body.name, id))) {
         throw fieldError('E1412', '角色名称', `「${body.name}」已存在`, 409);

@@ -157,6 +157,13 @@ describe('users by jurisdiction', () => {
     expect(role.status).toBe(403);
     const mine = await stationB.post('/api/roles', { code: 'viewer_b', name: '只读B', permissions: ['system:area:view', 'loan:view'] });
     expect(mine.status).toBe(200);
+    // local_admin is also held by clerk_a in township A: B may not reshape it.
+    const roles = (await stationB.get('/api/roles')).body.items;
+    const shared = await stationB.patch(`/api/roles/${roles.find((x: { code: string }) => x.code === 'local_admin').id}`, { permissions: ['system:user:view'] });
+    expect(shared.status).toBe(403);
+    expect(shared.body.error.code).toBe('E1415');
+    const own = await stationB.patch(`/api/roles/${mine.body.id}`, { description: '本镇只读' });
+    expect(own.status).toBe(200);
     const ok = await stationB.post('/api/users', { ...base, username: 'ok_b', dataScope: 'area_below', roleCodes: ['viewer_b'] });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(ok.body.initialPassword).toMatch(/^.{14}$/);

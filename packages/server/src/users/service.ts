@@ -7,6 +7,7 @@ import type { Db, DbOrTx } from '../db/db';
 import type { DataScopeKind } from '../db/schema';
 import type { Ctx } from '../http/context';
 import { AppError, errors } from '../http/errors';
+import { isUniqueViolation } from '../db/sql-helpers';
 import { orgRepo } from '../orgs/repository';
 import { roleRepo } from '../roles/repository';
 import { scopeCoversArea } from '../scope/scope';
@@ -144,7 +145,8 @@ export const userService = {
     const passwordHash = await hashPassword(password);
     const user = await db.transaction().execute(async (tx) => {
       const checked = await checkPost(tx, ctx, post);
-      if (await userRepo.usernameTaken(tx, body.username)) throw new AppError(409, 'E1408', `用户名：${body.username} 已被使用（用户名不区分大小写）`, { issues: [{ field: '用户名', message: '已被使用' }] });
+      const taken = () => new AppError(409, 'E1408', `用户名：${body.username} 已被使用（用户名不区分大小写）`, { issues: [{ field: '用户名', message: '已被使用' }] });
+      if (await userRepo.usernameTaken(tx, body.username)) throw taken();
       const { id } = await userRepo.insert(tx, {
         username: body.username,
         name: body.name,
@@ -154,6 +156,8 @@ export const userService = {
         area_code: areaCode,
         county_code: areaCode ? countyCodeOf(areaCode) : null,
         data_scope: body.dataScope,
+      }).catch((e) => {
+        throw isUniqueViolation(e) ? taken() : e;
       });
       await userRepo.setRoles(tx, id, checked.roles.map((r) => r.id));
       await userRepo.setScopeAreas(tx, id, checked.scopeAreas);

@@ -77,6 +77,13 @@ describe('users', () => {
     expect(r.body.error.message).toBe('用户名：ZhangSan 已被使用（用户名不区分大小写）');
   });
 
+  it('turns a race on one username into a Chinese 409, not a 500', async () => {
+    const body = (username: string) => ({ username, name: '并发', areaCode: REGION.townA, dataScope: 'area', roleCodes: [] });
+    const results = await Promise.all([admin.post('/api/users', body('racer')), admin.post('/api/users', body('RACER')), admin.post('/api/users', body('Racer'))]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('E1408');
+  });
+
   it('validates fields with messages naming them in Chinese', async () => {
     const base = { username: 'wangwu', name: '王五', areaCode: REGION.townA, dataScope: 'area', roleCodes: [] };
     const cases: [Record<string, unknown>, number, RegExp][] = [
@@ -118,7 +125,7 @@ describe('users', () => {
     }
     const r = await admin.get(`/api/users?areaCode=${REGION.townA}&keyword=`);
     const names = r.body.items.map((u: { name: string }) => u.name).filter((n: string) => !n.startsWith('<'));
-    expect(names).toEqual(['阿龙', '李四', '张三', '赵六']);
+    expect(names).toEqual(['阿龙', '并发', '李四', '张三', '赵六']);
     const cadres = await admin.get('/api/users?roleCode=cadre');
     expect(cadres.body.items.map((u: { username: string }) => u.username).sort()).toEqual(['along', 'zhaoliu']);
     const byOrg = await admin.get(`/api/users?orgId=${orgs.committeeA}`);
