@@ -55,7 +55,7 @@ function freshPassword(username: string): string {
   }
 }
 
-type Post = { dataScope: DataScopeKind; areaCode: string | null; scopeAreas: string[]; orgId: number | null; roleCodes: string[] };
+type Post = { dataScope: DataScopeKind; areaCode: string | null; scopeAreas: string[]; orgId: number | null; roleCodes: string[]; orgChanged: boolean };
 
 /**
  * Checks a user's post — area, data scope, org and roles — against what the caller holds, and
@@ -81,7 +81,9 @@ async function checkPost(tx: DbOrTx, ctx: Ctx, p: Post) {
   const scopeProblem = scopeGrantProblem(ctx.scope, { dataScope: p.dataScope, areaCode: p.areaCode, scopeAreas });
   if (scopeProblem) throw new AppError(403, 'E1404', `数据权限：不能授予超出您本人范围的数据权限（${scopeProblem}）`);
   let orgName: string | null = null;
-  if (p.orgId) {
+  // An unchanged org is not re-checked: staff of an org disabled (or one above the caller) later
+  // keep it until someone moves them; nobody new joins a disabled or invisible org.
+  if (p.orgId && p.orgChanged) {
     const org = await orgRepo.find(tx, ctx.scope, p.orgId);
     if (!org) throw fieldError('E1405', '所属机构', `机构（编号 ${p.orgId}）不存在或不在您的管辖范围内`);
     if (org.status !== 'active') throw fieldError('E1405', '所属机构', `机构 ${org.name} 已停用`);
@@ -141,7 +143,7 @@ export const userService = {
       password = initialPassword = freshPassword(body.username);
     }
     const areaCode = body.areaCode ?? null;
-    const post: Post = { dataScope: body.dataScope, areaCode, scopeAreas: body.scopeAreas ?? [], orgId: body.orgId ?? null, roleCodes: body.roleCodes };
+    const post: Post = { dataScope: body.dataScope, areaCode, scopeAreas: body.scopeAreas ?? [], orgId: body.orgId ?? null, roleCodes: body.roleCodes, orgChanged: true };
     const passwordHash = await hashPassword(password);
     const user = await db.transaction().execute(async (tx) => {
       const checked = await checkPost(tx, ctx, post);
@@ -199,6 +201,7 @@ export const userService = {
         scopeAreas: body.scopeAreas ?? (nextScope === 'custom' ? currentScopeAreas : []),
         orgId: body.orgId !== undefined ? body.orgId : before.org_id,
         roleCodes: body.roleCodes ?? current.roles.map((r) => r.code),
+        orgChanged: body.orgId !== undefined && body.orgId !== before.org_id,
       };
       const checked = await checkPost(tx, ctx, next);
       const beforeView = {

@@ -175,6 +175,19 @@ describe('users', () => {
     expect(JSON.stringify(resetLog)).not.toContain(reset.body.password);
   });
 
+  it('keeps staff of an org disabled later editable, but lets nobody new join it', async () => {
+    expect((await admin.patch(`/api/orgs/${orgs.stationB}`, { status: 'disabled' })).status).toBe(200);
+    const zhang = (await admin.get('/api/users?keyword=zhangsan')).body.items[0];
+    const moved = await admin.patch(`/api/users/${zhang.id}`, { orgId: orgs.stationB });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.message).toMatch(/所属机构：机构 洛阳镇扶贫工作站 已停用/);
+    await admin.patch(`/api/orgs/${orgs.committeeA}`, { status: 'disabled' });
+    const renamed = await admin.patch(`/api/users/${zhang.id}`, { name: '张三丰' });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect(renamed.body.orgName).toBe('城西村村委会');
+    await admin.patch(`/api/orgs/${orgs.committeeA}`, { status: 'active' });
+  });
+
   it('refuses to disable oneself or reset one’s own password here', async () => {
     expect((await admin.delete('/api/users/1')).status).toBe(409);
     expect((await admin.post('/api/users/1/reset-password')).status).toBe(409);
