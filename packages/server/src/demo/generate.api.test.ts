@@ -250,6 +250,17 @@ describe('demo data, township scale', () => {
     expect(await digest(t)).toEqual(before);
   });
 
+  it('refuses, before writing anything, when an existing account already has a demo username', async () => {
+    const other = await startTestApp();
+    try {
+      await other.pool.query(`INSERT INTO app_user (username, name, password_hash) VALUES ('VC459821001003', '同名用户', 'x')`);
+      await expect(loadDemo(other.db, other.pool, { scale: 'township', seed: SEED })).rejects.toThrow(/VC459821001003.*已被占用/);
+      expect((await other.pool.query(`SELECT count(*)::int AS n FROM area`)).rows[0].n).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('is deterministic: the same seed gives the same people in a fresh database, another seed does not', async () => {
     const first = await digest(t);
     const again = await startTestApp();

@@ -173,9 +173,20 @@ async function refuseExisting(db: Db, plan: RegionPlan) {
         '同一规模的演示区域只能加载一次；请换一个规模（--scale），或使用新的数据库。',
     );
   }
-  const names = plan.counties.map((c) => `co${c.code}`);
-  const taken = await db.selectFrom('app_user').select('username').where(sql<string>`lower(username)`, 'in', names).execute();
-  if (taken.length) throw new Error(`演示账号 ${taken.map((t) => t.username).join('、')} 已被占用，无法加载演示数据`);
+  // Someone may have created an account that happens to follow the demo naming rule.
+  const names: string[] = [];
+  for (const c of plan.counties) {
+    names.push(`co${c.code}`, `fb${c.code}`, `cu${c.code}`, `in${c.code}`);
+    for (const t of c.townships) {
+      names.push(`st${t.code}`, `fo${t.code}`, `cp${t.code}`);
+      for (const v of t.villages) names.push(`vc${v.code}`, `cd${v.code}`);
+    }
+  }
+  const taken = await sql<{ username: string }>`SELECT username FROM app_user WHERE lower(username) = ANY(${names}::text[]) ORDER BY 1`.execute(db);
+  if (taken.rows.length) {
+    const list = taken.rows.slice(0, 5).map((t) => t.username).join('、');
+    throw new Error(`演示账号 ${list}${taken.rows.length > 5 ? ` 等 ${taken.rows.length} 个` : ''}已被占用，无法加载演示数据`);
+  }
 }
 
 /**
