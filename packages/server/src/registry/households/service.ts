@@ -178,7 +178,9 @@ export const householdService = {
         Object.assign(set, { area_code: place.areaCode, village_code: place.villageCode, township_code: place.townshipCode });
       }
       const d = diff(h as unknown as Record<string, unknown>, set);
-      if (!d.changed.length) return;
+      // Nothing changed: still recompute what derives from the record and re-run the rules, so
+      // saving a legacy record clears the problems that were only in derived values.
+      if (!d.changed.length) return refreshHousehold(tx, h.county_code, h.id, day);
       await tx
         .updateTable('household')
         .set({ ...set, version: sql`version + 1`, updated_at: sql`now()` })
