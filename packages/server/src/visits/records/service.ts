@@ -252,8 +252,10 @@ export const recordService = {
       const spans: PairingSpanRow[] = [];
       const existing = new Map<string, Awaited<ReturnType<typeof visitRepo.byClientIds>>[number]>();
       for (const [county, g] of byCounty) {
-        // All of a household's pairings reaching today, so "ever paired to me" can be told apart.
-        spans.push(...(await pairingsOf(tx, county, [...g.ids], g.from, on)));
+        // The past year of the households' pairings: a cadre whose household was handed over
+        // is told which dates were theirs instead of being told the household does not exist.
+        const from = g.from < addDays(on, -366) ? g.from : addDays(on, -366);
+        spans.push(...(await pairingsOf(tx, county, [...g.ids], from, on)));
         const ids = parsed.filter((p) => households.get(p.item.householdId)?.county_code === county).map((p) => p.item.clientId);
         for (const v of await visitRepo.byClientIds(tx, county, ids)) existing.set(`${county}:${v.client_id}`, v);
       }
