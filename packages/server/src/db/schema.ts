@@ -425,6 +425,12 @@ export type Database = {
   loan_subsidy: LoanSubsidyTable;
   loan_subsidy_payment: LoanSubsidyPaymentTable;
   loan_subsidy_event: LoanSubsidyEventTable;
+  loan_fund_account: LoanFundAccountTable;
+  loan_fund_transfer: LoanFundTransferTable;
+  loan_fund_entry: LoanFundEntryTable;
+  loan_settlement: LoanSettlementTable;
+  loan_roster: LoanRosterTable;
+  loan_reimbursement_claim: LoanReimbursementClaimTable;
 };
 
 // --- 结对帮扶与走访 (migrations 040–041) ---
@@ -903,4 +909,110 @@ export type LoanSubsidyEventTable = {
   document: string | null;
   note: string | null;
   actor_name: string | null;
+};
+
+export type LoanFundAccountTable = {
+  county_code: string;
+  id: Id;
+  kind: 'bureau' | 'finance_office' | 'coop';
+  area_code: string;
+  name: string;
+  balance_fen: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+};
+
+export type LoanFundTransferTable = {
+  county_code: string;
+  id: Id;
+  doc_no: string;
+  kind: 'budget' | 'allocation' | 'prepayment' | 'topup' | 'refund';
+  township_code: string | null;
+  year: number | null;
+  quarter: number | null;
+  from_account_id: number | null;
+  to_account_id: number;
+  amount_fen: number;
+  on_date: string;
+  basis: Json;
+  note: string | null;
+  reversal_of: number | null;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type LoanFundEntryTable = {
+  county_code: string;
+  id: Id;
+  account_id: number;
+  area_code: string;
+  entry_date: string;
+  kind: 'budget' | 'allocation' | 'prepayment' | 'topup' | 'refund' | 'subsidy_payment' | 'claim' | 'reimbursement' | 'reversal';
+  direction: 'in' | 'out' | 'memo';
+  amount_fen: number;
+  balance_after_fen: number;
+  source_doc_type: string;
+  source_doc_id: number;
+  source_doc_no: string;
+  counterparty: string | null;
+  memo: string | null;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type LoanSettlementTable = {
+  county_code: string;
+  id: Id;
+  township_code: string;
+  year: number;
+  quarter: number;
+  settled_on: string;
+  coop_balance_fen: number;
+  prepaid_fen: number;
+  paid_fen: number;
+  paid_count: number;
+  unpaid_earned_fen: number;
+  outcome: 'carry_over' | 'refund' | 'top_up' | 'balanced';
+  amount_fen: number;
+  transfer_id: number | null;
+  note: string | null;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type LoanRosterTable = {
+  county_code: string;
+  id: Id;
+  roster_no: string;
+  township_code: string;
+  year: number;
+  quarter: number;
+  status: Generated<'filed' | 'claimed' | 'reimbursed'>;
+  line_count: number;
+  total_fen: number;
+  filed_on: string;
+  filed_by_name: string | null;
+  claim_id: number | null;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
+};
+
+export type LoanReimbursementClaimTable = {
+  county_code: string;
+  id: Id;
+  claim_no: string;
+  township_code: string;
+  amount_fen: number;
+  roster_count: number;
+  status: Generated<'submitted' | 'approved' | 'rejected'>;
+  submitted_on: string;
+  submitted_by_name: string | null;
+  decided_on: string | null;
+  decided_by_name: string | null;
+  decision_note: string | null;
+  version: Generated<number>;
+  created_at: Generated<Timestamp>;
 };

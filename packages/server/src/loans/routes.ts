@@ -2,11 +2,12 @@ import type { Module } from '../http/types';
 import './jobs';
 import { applicationRoutes } from './applications/routes';
 import { certificateRoutes } from './certificates/routes';
+import { fundRoutes } from './funds/routes';
 import { lendingRoutes } from './lending/routes';
 import { schemeRoutes } from './schemes/routes';
 
 // 到户贷款 (seed §1): every sub-module's routes, registered as one module. Field labels are
 // per route (config.fieldLabels) so that ours never rename another module's fields.
 export const loanRoutes: Module = async (app, deps) => {
-  for (const m of [schemeRoutes, certificateRoutes, applicationRoutes, lendingRoutes]) await m(app, deps);
+  for (const m of [schemeRoutes, certificateRoutes, applicationRoutes, lendingRoutes, fundRoutes]) await m(app, deps);
 };
