@@ -1,8 +1,9 @@
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 
 // OWASP's argon2id baseline: 19 MiB memory, 2 passes, 1 lane (≈7 ms here, stack-notes.md).
-const OPTS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+// Algorithm is an ambient const enum (unusable under isolatedModules): 2 is Argon2id.
+const OPTS = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export function hashPassword(plain: string): Promise<string> {
   return hash(plain, OPTS);

@@ -1,7 +1,9 @@
 import type { ColumnType, Generated } from 'kysely';
 
 // Hand-kept types of the tables in migrations/; a test compares them with information_schema.
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+// A timestamp with a database default (now()): optional on insert.
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json = ColumnType<unknown, string | undefined, string>;
 type Id = Generated<number>;
 
@@ -14,8 +16,8 @@ export type AreaTable = {
   county_code: string | null;
   sort: Generated<number>;
   loan_precondition_met: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type OrgTable = {
@@ -27,8 +29,8 @@ export type OrgTable = {
   parent_id: number | null;
   phone: string | null;
   status: Generated<'active' | 'disabled'>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type RoleTable = {
@@ -37,8 +39,8 @@ export type RoleTable = {
   name: string;
   description: string | null;
   builtin: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type RolePermissionTable = { role_id: number; permission: string };
@@ -61,8 +63,8 @@ export type AppUserTable = {
   locked_until: Timestamp | null;
   last_login_at: Timestamp | null;
   password_changed_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type UserRoleTable = { user_id: number; role_id: number };
@@ -74,8 +76,8 @@ export type SessionTable = {
   csrf_token: string;
   ip: string | null;
   user_agent: string | null;
-  created_at: Generated<Timestamp>;
-  last_seen_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  last_seen_at: DefaultTimestamp;
   expires_at: Timestamp;
 };
 
@@ -83,7 +85,7 @@ export type AuditLogTable = {
   county_code: string;
   id: Id;
   seq: number;
-  at: Generated<Timestamp>;
+  at: DefaultTimestamp;
   user_id: number | null;
   username: string | null;
   ip: string | null;
@@ -113,22 +115,22 @@ export type CalendarOverrideTable = {
   date: string;
   kind: 'workday' | 'holiday';
   note: string | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
 };
 
-export type SysParamTable = { key: string; value: Json; description: string; updated_at: Generated<Timestamp> };
+export type SysParamTable = { key: string; value: Json; description: string; updated_at: DefaultTimestamp };
 
 export type JobTable = {
   id: Id;
   kind: string;
-  payload: Generated<Json>;
-  run_at: Generated<Timestamp>;
+  payload: Json;
+  run_at: DefaultTimestamp;
   status: Generated<'queued' | 'running' | 'done' | 'failed'>;
   attempts: Generated<number>;
   last_error: string | null;
   result: Json | null;
   unique_key: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
 };
@@ -170,8 +172,8 @@ export type HouseholdTable = {
   income_year: number | null;
   quality_issue_count: Generated<number>;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type PersonTable = {
@@ -205,8 +207,8 @@ export type PersonTable = {
   left_note: string | null;
   disability_category: number | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type PersonIdIndexTable = { id_number: string; county_code: string; person_id: number };
@@ -223,7 +225,7 @@ export type HouseholdStatusHistoryTable = {
   workflow_id: number | null;
   actor_id: number | null;
   actor_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type HouseholdEventTable = {
@@ -235,10 +237,10 @@ export type HouseholdEventTable = {
   person_id: number | null;
   other_household_id: number | null;
   summary: string;
-  details: Generated<Json>;
+  details: Json;
   actor_id: number | null;
   actor_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type RegistryWorkflowTable = {
@@ -264,8 +266,8 @@ export type RegistryWorkflowTable = {
   started_by_name: string | null;
   finished_at: Timestamp | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type RegistryWorkflowStepTable = {
@@ -276,13 +278,13 @@ export type RegistryWorkflowStepTable = {
   decision: string | null;
   step_date: string;
   opinion: string | null;
-  evidence: Generated<Json>;
-  data: Generated<Json>;
+  evidence: Json;
+  data: Json;
   from_state: string | null;
   to_state: string | null;
   actor_id: number | null;
   actor_name: string | null;
-  at: Generated<Timestamp>;
+  at: DefaultTimestamp;
 };
 
 export type RegistryObjectionTable = {
@@ -300,7 +302,7 @@ export type RegistryObjectionTable = {
   recorded_by: number | null;
   recorded_by_name: string | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type PovertyLineTable = {
@@ -308,7 +310,7 @@ export type PovertyLineTable = {
   year: number;
   line_fen: number;
   note: string | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
 };
 
 export type RegistryQualityIssueTable = {
@@ -322,13 +324,13 @@ export type RegistryQualityIssueTable = {
   area_code: string;
   township_code: string;
   village_code: string;
-  detected_at: Generated<Timestamp>;
+  detected_at: DefaultTimestamp;
 };
 
 export type RegistryQualityRunTable = {
   id: Id;
   scope_prefix: string | null;
-  started_at: Generated<Timestamp>;
+  started_at: DefaultTimestamp;
   finished_at: Timestamp | null;
   households: number | null;
   persons: number | null;
@@ -357,10 +359,12 @@ export type RegistryImportTable = {
   parse_ms: number | null;
   import_ms: number | null;
   error_file: Buffer | null;
-  created_at: Generated<Timestamp>;
+  sheets: Json | null;
+  error_sample: Json | null;
+  created_at: DefaultTimestamp;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
 };
 
 export type RegistryImportRowTable = {
@@ -370,6 +374,8 @@ export type RegistryImportRowTable = {
   row_no: number;
   hh_key: string;
   data: Json;
+  id_key: string | null;
+  error: string | null;
 };
 
 export type Database = {
@@ -447,8 +453,8 @@ export type UnitVillageTable = {
   note: string | null;
   version: Generated<number>;
   created_by: number | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type CadreTable = {
@@ -463,8 +469,8 @@ export type CadreTable = {
   status_since: string | null;
   status_reason: string | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type PairingTable = {
@@ -478,8 +484,8 @@ export type PairingTable = {
   end_reason: string | null;
   created_by: number | null;
   ended_by: number | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type ResidentTeamTable = {
@@ -493,8 +499,8 @@ export type ResidentTeamTable = {
   end_reason: string | null;
   note: string | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type ResidentMemberTable = {
@@ -506,8 +512,8 @@ export type ResidentMemberTable = {
   start_date: string;
   end_date: string | null;
   end_reason: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type ResidentAttendanceTable = {
@@ -517,7 +523,7 @@ export type ResidentAttendanceTable = {
   status: 'in_village' | 'official' | 'leave' | 'absent';
   note: string | null;
   recorded_by: number | null;
-  recorded_at: Generated<Timestamp>;
+  recorded_at: DefaultTimestamp;
 };
 
 export type ResidentReportTable = {
@@ -535,8 +541,8 @@ export type ResidentReportTable = {
   reviewed_by: number | null;
   reviewed_at: Timestamp | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type VisitRuleTable = {
@@ -550,7 +556,7 @@ export type VisitRuleTable = {
   attendance_min_days: Generated<number>;
   report_due_day: Generated<number>;
   updated_by: number | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
 };
 
 export type VisitExemptionTable = {
@@ -562,7 +568,7 @@ export type VisitExemptionTable = {
   to_date: string;
   reason: string;
   created_by: number | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
   revoked_at: Timestamp | null;
   revoked_by: number | null;
 };
@@ -599,8 +605,8 @@ export type VisitTable = {
   client_recorded_at: Timestamp | null;
   recorded_by: number | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type VisitPhotoTable = {
@@ -615,7 +621,7 @@ export type VisitPhotoTable = {
   sha256: string;
   storage_key: string;
   uploaded_by: number | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type VisitTaskTable = {
@@ -636,8 +642,8 @@ export type VisitTaskTable = {
   closed_by: number | null;
   created_by: number | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 // --- 到户贷款 (migrations 020–039) ---
@@ -670,7 +676,7 @@ export type LoanSchemeTable = {
   remind_days: number;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
   superseded_at: Timestamp | null;
 };
 
@@ -684,8 +690,8 @@ export type LoanQuotaTable = {
   document_no: string | null;
   note: string | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanQuotaDecisionTable = {
@@ -699,7 +705,7 @@ export type LoanQuotaDecisionTable = {
   reason: string;
   decided_by: number | null;
   decided_by_name: string | null;
-  decided_at: Generated<Timestamp>;
+  decided_at: DefaultTimestamp;
 };
 
 export type LoanNumberSeqTable = { county_code: string; kind: string; year: number; last: number };
@@ -727,8 +733,8 @@ export type LoanCertificateTable = {
   reject_reason: string | null;
   version: Generated<number>;
   created_by: number | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanStage = 'village' | 'station' | 'coop' | 'county_office' | 'credit_union';
@@ -774,15 +780,15 @@ export type LoanApplicationTable = {
   submitted_on: string;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanApplicationEventTable = {
   county_code: string;
   id: Id;
   application_id: number;
-  at: Generated<Timestamp>;
+  at: DefaultTimestamp;
   on_date: string;
   action: 'submit' | 'approve' | 'return' | 'reject' | 'withdraw' | 'resubmit' | 'quota_decision' | 'remind' | 'escalate' | 'disburse';
   stage: string | null;
@@ -831,8 +837,8 @@ export type LoanTable = {
   version: Generated<number>;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanInstalmentTable = {
@@ -859,7 +865,7 @@ export type LoanRepaymentTable = {
   note: string | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanSubsidyStatus = 'not_applicable' | 'pending' | 'earned' | 'forfeited' | 'paid' | 'settled' | 'reimbursed';
@@ -877,7 +883,7 @@ export type LoanSubsidyTable = {
   reason: Generated<string>;
   determined_on: string | null;
   version: Generated<number>;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanSubsidyPaymentTable = {
@@ -895,14 +901,14 @@ export type LoanSubsidyPaymentTable = {
   claim_id: number | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanSubsidyEventTable = {
   county_code: string;
   id: Id;
   loan_id: number;
-  at: Generated<Timestamp>;
+  at: DefaultTimestamp;
   on_date: string;
   event: 'due' | 'earned' | 'forfeited' | 'reopened' | 'paid' | 'settled' | 'reimbursed' | 'not_applicable';
   amount_fen: Generated<number>;
@@ -918,8 +924,8 @@ export type LoanFundAccountTable = {
   area_code: string;
   name: string;
   balance_fen: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanFundTransferTable = {
@@ -939,7 +945,7 @@ export type LoanFundTransferTable = {
   reversal_of: number | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanFundEntryTable = {
@@ -959,7 +965,7 @@ export type LoanFundEntryTable = {
   memo: string | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanSettlementTable = {
@@ -980,7 +986,7 @@ export type LoanSettlementTable = {
   note: string | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanRosterTable = {
@@ -997,7 +1003,7 @@ export type LoanRosterTable = {
   filed_by_name: string | null;
   claim_id: number | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanReimbursementClaimTable = {
@@ -1014,5 +1020,5 @@ export type LoanReimbursementClaimTable = {
   decided_by_name: string | null;
   decision_note: string | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
