@@ -1,7 +1,8 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import { createCalendar, type WorkingCalendar } from '@fupin/shared/calendar';
+import type { WorkingCalendar } from '@fupin/shared/calendar';
 import { todayInChina } from '@fupin/shared/date';
 import { fenToYuan } from '@fupin/shared/money';
+import { loadCalendar } from '../calendar/service';
 import type { DbOrTx, Tx } from '../db/db';
 import type { Ctx } from '../http/context';
 import type { Scope } from '../scope/scope';
@@ -9,13 +10,9 @@ import type { Scope } from '../scope/scope';
 export const today = () => todayInChina();
 export const yuan = (fen: number) => `${fenToYuan(fen, { thousands: true })} 元`;
 
-/**
- * The working-day calendar with the administrator's overrides. Read per command so that a
- * correction takes effect at once (the table is small: a few rows a year).
- */
-export async function loanCalendar(db: DbOrTx): Promise<WorkingCalendar> {
-  const rows = await db.selectFrom('calendar_override').select(['date', 'kind', 'note']).execute();
-  return createCalendar(rows.map((r) => ({ date: String(r.date), kind: r.kind, note: r.note ?? undefined })));
+/** The shared working-day calendar (statutory holidays, 调休, the administrator's overrides). */
+export function loanCalendar(db: DbOrTx): Promise<WorkingCalendar> {
+  return loadCalendar(db);
 }
 
 /** The counties a scope reaches (county-wide records such as schemes and quotas). */
