@@ -1,7 +1,8 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { TreeSelect, type TreeSelectProps } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { areaChildrenQuery, areaDetailQuery, type AreaItem } from '../api/areas';
+import { api } from '../api/client';
 import { reportError } from '../api/errors';
 
 type Node = { id: string; pId: string | null; value: string; title: string; isLeaf: boolean; disabled?: boolean };
@@ -26,8 +27,10 @@ type Props = Omit<TreeSelectProps, 'treeData' | 'loadData' | 'treeDataSimpleMode
 
 /**
  * A select over the area tree that loads each level when it is opened
- * (GET /api/areas?parentCode=), starting from the roots of my data scope. A value already
- * set (editing a record) is shown by its name: its ancestors' levels are loaded first.
+ * (GET /api/areas?parentCode=), starting from the roots of my data scope. Typing searches
+ * my whole jurisdiction by name or code on the server (GET /api/areas?keyword=), so a
+ * village can be found without opening its township. A value already set (editing a
+ * record) is shown by its name: its ancestors' levels are loaded first.
  */
 export function AreaTreeSelect({ value, onChange, multiple, onlyInScope = true, ...rest }: Props) {
   const qc = useQueryClient();
@@ -76,18 +79,40 @@ export function AreaTreeSelect({ value, onChange, multiple, onlyInScope = true, 
     }
   }, [missing, qc, addLevel, onlyInScope]);
 
+  const [search, setSearch] = useState('');
+  const [keyword, setKeyword] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setKeyword(search.trim()), 300);
+    return () => clearTimeout(t);
+  }, [search]);
+  const found = useQuery({
+    queryKey: ['areas', 'search', keyword],
+    queryFn: ({ signal }) => api.get<{ items: AreaItem[]; truncated: boolean }>('/api/areas', { keyword }, signal),
+    enabled: keyword.length > 0,
+    staleTime: 60_000,
+  });
+
   const treeData = useMemo(() => {
+    if (search.trim()) {
+      // Search results as a flat list; the chosen values stay known so their labels show.
+      const flat = new Map<string, Node>();
+      for (const a of found.data?.items ?? []) flat.set(a.code, { ...toNode(a, onlyInScope), pId: null, isLeaf: true, title: `${a.name}（${a.levelLabel} ${a.code}）` });
+      for (const v of values) {
+        const n = nodes.get(v);
+        if (n && !flat.has(v)) flat.set(v, { ...n, pId: null, isLeaf: true });
+      }
+      return [...flat.values()];
+    }
     const list = [...nodes.values()];
     // A node whose parent is not loaded is shown at the top, where the roots are.
     return list.map((n) => (n.pId && !nodes.has(n.pId) ? { ...n, pId: null } : n));
-  }, [nodes]);
+  }, [nodes, search, found.data, values.join(','), onlyInScope]);
 
   return (
     <TreeSelect
-      showSearch
+      showSearch={{ searchValue: search, onSearch: setSearch, filterTreeNode: false, autoClearSearchValue: true }}
       allowClear
-      treeNodeFilterProp="title"
-      placeholder="请选择区划"
+      placeholder="请选择区划，可输入名称查找"
       popupMatchSelectWidth={false}
       styles={{ popup: { root: { maxHeight: 420, overflow: 'auto', minWidth: 280 } } }}
       {...rest}
@@ -95,8 +120,12 @@ export function AreaTreeSelect({ value, onChange, multiple, onlyInScope = true, 
       treeDataSimpleMode
       treeData={treeData}
       loadData={(node) => addLevel(String(node.value))}
+      notFoundContent={found.isFetching ? '查找中…' : '没有符合条件的区划'}
       value={value ?? undefined}
-      onChange={(v) => onChange?.(v as string | string[] | undefined)}
+      onChange={(v) => {
+        setSearch('');
+        onChange?.(v as string | string[] | undefined);
+      }}
     />
   );
 }

@@ -25,11 +25,11 @@ export function FilterBar<V extends Record<string, unknown>>({
   useEffect(() => {
     form.resetFields();
     form.setFieldsValue((toForm ? toForm(filters) : filters) as never);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
   return (
     <Form
+        name="filter"
       form={form}
       layout="inline"
       className="filter-bar"

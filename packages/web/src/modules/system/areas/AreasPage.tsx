@@ -28,7 +28,7 @@ import { api } from '../../../api/client';
 import { areaFieldLabels, createAreaBody, updateAreaBody } from '../../../api/contract';
 import { feedback } from '../../../app/feedback';
 import { useCan } from '../../../auth/session';
-import { parseForm, zodRule, zodRules } from '../../../lib/form';
+import { parseForm, zodRule, zodRules, settled } from '../../../lib/form';
 
 const createRules = zodRules(createAreaBody);
 const updateRules = zodRules(updateAreaBody);
@@ -89,7 +89,6 @@ export default function AreasPage() {
         children: childrenOf.get(a.code) ? build(a.code) : undefined,
       }));
     return build('');
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [childrenKey, loadedParents.join(',')]);
 
   const search = useQuery({
@@ -103,10 +102,10 @@ export default function AreasPage() {
 
   const remove = useMutation({
     mutationFn: (code: string) => api.delete(`/api/areas/${code}`),
-    onSuccess: async () => {
+    onSuccess: async (_r, code) => {
       feedback.message.success('已删除');
       setSelected(d?.parentCode ?? null);
-      await invalidateAreas(qc);
+      await invalidateAreas(qc, code);
     },
   });
 
@@ -194,7 +193,7 @@ export default function AreasPage() {
                   okText="删除"
                   okButtonProps={{ danger: true }}
                   cancelText="取消"
-                  onConfirm={() => remove.mutateAsync(d.code)}
+                  onConfirm={() => settled(remove.mutateAsync(d.code))}
                 >
                   <Button danger icon={<DeleteOutlined />}>
                     删除
@@ -281,6 +280,7 @@ function CreateAreaModal({ parent, onClose, onDone }: { parent: AreaItem | null;
       destroyOnHidden
     >
       <Form
+        name="areaCreate"
         form={form}
         layout="vertical"
         initialValues={{ code: parent && parent.level !== 'province' && parent.level !== 'city' ? parent.code : (parent?.prefix ?? ''), sort: 0 }}
@@ -338,6 +338,7 @@ function EditAreaModal({ area, onClose }: { area: AreaDetail; onClose: () => voi
   return (
     <Modal open title={`编辑区划 — ${area.name}（${area.code}）`} okText="保存" cancelText="取消" confirmLoading={update.isPending} onOk={() => form.submit()} onCancel={onClose} destroyOnHidden>
       <Form
+        name="areaEdit"
         form={form}
         layout="vertical"
         initialValues={{ name: area.name, sort: area.sort, loanPreconditionMet: area.loanPreconditionMet }}
