@@ -1,5 +1,6 @@
 import type { Module } from '../http/types';
 import { pairingRoutes } from './pairing/routes';
+import { rateRoutes } from './rates/routes';
 import { recordRoutes } from './records/routes';
 import { syncRoutes } from './sync/routes';
 import { teamRoutes } from './teams/routes';
@@ -9,5 +10,6 @@ export const visitRoutes: Module = async (app, deps) => {
   pairingRoutes(app, deps);
   teamRoutes(app, deps);
   syncRoutes(app, deps);
+  rateRoutes(app, deps);
   await recordRoutes(app, deps);
 };

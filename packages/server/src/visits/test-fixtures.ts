@@ -8,6 +8,7 @@
  * Users (password PASSWORD): station_a / station_b (乡镇工作站), county (县扶贫办), clerk (一村专干),
  * cadre1, cadre2 (交通局), cadre3 (文广局) with data scope 'self', unit_jt (交通局 unit admin).
  */
+import crypto from 'node:crypto';
 import { hashPassword } from '../auth/password';
 import type { Db } from '../db/db';
 import type { Client, TestApp } from '../test/harness';
@@ -152,6 +153,36 @@ export async function quickPairing(db: Db, v: { county: string; householdId: num
         end_date: v.end ?? null,
         start_reason: '测试',
       })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+export async function quickVisit(db: Db, v: { county: string; householdId: number; cadreId: number; date: string; kind?: 'home' | 'phone' | 'other'; problems?: string }) {
+  const hh = await db.selectFrom('household').select('area_code').where('id', '=', v.householdId).executeTakeFirstOrThrow();
+  return (
+    await db
+      .insertInto('visit')
+      .values({
+        county_code: v.county,
+        client_id: crypto.randomUUID(),
+        household_id: v.householdId,
+        cadre_id: v.cadreId,
+        area_code: hh.area_code,
+        visit_date: v.date,
+        kind: v.kind ?? 'home',
+        problems: v.problems ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+export async function quickHousehold(db: Db, village: string, head: string, no: string, status = 'identified') {
+  return (
+    await db
+      .insertInto('household')
+      .values({ county_code: village.slice(0, 6), household_no: `${village}${no}`, area_code: village, township_code: village.slice(0, 9), village_code: village, head_name: head, status })
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;

@@ -178,10 +178,21 @@ export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: EngineFi
       lastVisitDate: acc.last,
     });
   }
+  // A cadre or a unit without an area scope sees only the households that are theirs at the
+  // month's end (not the successor's, for a household handed over mid-month).
+  let own: ((x: HouseholdEval) => boolean) | null = null;
+  if (access.scope.kind !== 'areas' && access.scope.kind !== 'all') {
+    const mineIds = new Set((await db.selectFrom('cadre').select(['county_code', 'id']).where('user_id', '=', access.userId).execute()).map((c) => `${c.county_code}:${c.id}`));
+    own = (x) =>
+      !!x.result.responsible &&
+      (mineIds.has(`${x.countyCode}:${x.result.responsible.cadreId}`) || (access.unitOrgId !== null && x.result.responsible.unitOrgId === access.unitOrgId));
+  }
   // Narrowed to a cadre or unit: only the households that are theirs at the month's end.
   const mine = rows.filter(
     (x) =>
-      (!f.cadreId || x.result.responsible?.cadreId === f.cadreId) && (!f.unitOrgId || x.result.responsible?.unitOrgId === f.unitOrgId),
+      (!own || own(x)) &&
+      (!f.cadreId || x.result.responsible?.cadreId === f.cadreId) &&
+      (!f.unitOrgId || x.result.responsible?.unitOrgId === f.unitOrgId),
   );
   mine.sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.householdNo.localeCompare(b.householdNo));
   return { rows: mine, rules };

@@ -1,0 +1,310 @@
+import ExcelJS from 'exceljs';
+import { areaPrefix } from '@fupin/shared/area';
+import { diff, writeAudit } from '../../audit/audit';
+import type { Db } from '../../db/db';
+import type { Ctx } from '../../http/context';
+import { errors } from '../../http/errors';
+import { accessOf, assertCountyWritable, reachesCounty } from '../access';
+import { today } from '../common';
+import { loadRule, saveRule, type StoredRule } from '../rule-store';
+import {
+  DEFAULT_VISIT_RULE,
+  OUTCOME_LABELS,
+  addMonths,
+  aggregateRate,
+  formatRate,
+  monthOf,
+  monthsOfYear,
+  type Outcome,
+  type RateLevel,
+} from '../rules';
+import { teamService } from '../teams/service';
+import { evaluateMonth, unpairedHouseholds, type HouseholdEval } from './engine';
+import { rateRepo } from './repository';
+import type { GroupBy, HouseholdRateItem, PutRuleBody, RateRow } from './schemas';
+
+const MODULE = 'visits';
+const prefixOf = (code?: string) => (code ? areaPrefix(code) : undefined);
+const levelOf = (g: GroupBy): RateLevel => (g === 'unit' || g === 'cadre' ? 'person' : 'area');
+
+function keyOf(g: GroupBy, e: HouseholdEval): string | null {
+  switch (g) {
+    case 'county':
+      return e.countyCode;
+    case 'township':
+      return e.townshipCode;
+    case 'village':
+      return e.villageCode;
+    case 'unit':
+      return e.result.responsible ? String(e.result.responsible.unitOrgId) : null;
+    case 'cadre':
+      return e.result.responsible ? `${e.countyCode}:${e.result.responsible.cadreId}` : null;
+  }
+}
+
+function totalsOf(outcomes: Outcome[], level: RateLevel) {
+  const t = aggregateRate(outcomes, level);
+  return { ...t, rateText: formatRate(t.rate) };
+}
+
+async function groupRows(db: Db, rows: HouseholdEval[], g: GroupBy): Promise<RateRow[]> {
+  const level = levelOf(g);
+  const groups = new Map<string, Outcome[]>();
+  for (const e of rows) {
+    const k = keyOf(g, e);
+    if (k === null) continue;
+    groups.set(k, [...(groups.get(k) ?? []), e.result.outcome]);
+  }
+  const keys = [...groups.keys()];
+  let names: Map<string, { name: string; parentName: string | null }>;
+  if (g === 'unit') {
+    const m = await rateRepo.orgNames(db, keys.map(Number));
+    names = new Map(keys.map((k) => [k, { name: m.get(Number(k)) ?? `单位 ${k}`, parentName: null }]));
+  } else if (g === 'cadre') {
+    const m = await rateRepo.cadreNames(
+      db,
+      keys.map((k) => ({ county: k.split(':')[0], id: Number(k.split(':')[1]) })),
+    );
+    names = new Map(keys.map((k) => [k, { name: m.get(k)?.name ?? k, parentName: m.get(k)?.unitName ?? null }]));
+  } else names = await rateRepo.areaNames(db, keys);
+  return keys
+    .map((k) => ({ key: k, name: names.get(k)?.name ?? k, parentName: names.get(k)?.parentName ?? null, ...totalsOf(groups.get(k)!, level) }))
+    .filter((r) => r.required > 0 || r.exempt > 0 || r.unassigned > 0)
+    .sort((a, b) => (a.rate ?? 2) - (b.rate ?? 2) || b.missed - a.missed || a.key.localeCompare(b.key));
+}
+
+async function householdItems(db: Db, rows: HouseholdEval[]): Promise<HouseholdRateItem[]> {
+  const areas = await rateRepo.areaNames(db, [...rows.map((r) => r.villageCode), ...rows.map((r) => r.townshipCode)]);
+  const cadres = await rateRepo.cadreNames(
+    db,
+    rows.filter((r) => r.result.responsible).map((r) => ({ county: r.countyCode, id: r.result.responsible!.cadreId })),
+  );
+  return rows.map((r) => {
+    const c = r.result.responsible ? cadres.get(`${r.countyCode}:${r.result.responsible.cadreId}`) : undefined;
+    return {
+      countyCode: r.countyCode,
+      householdId: r.householdId,
+      householdNo: r.householdNo,
+      headName: r.headName,
+      villageName: areas.get(r.villageCode)?.name ?? null,
+      townshipName: areas.get(r.townshipCode)?.name ?? null,
+      cadreId: r.result.responsible?.cadreId ?? null,
+      cadreName: c?.name ?? null,
+      unitName: c?.unitName ?? null,
+      required: r.result.required,
+      done: r.result.done,
+      outcome: r.result.outcome,
+      outcomeLabel: OUTCOME_LABELS[r.result.outcome],
+      reason: r.result.reason,
+      lastVisitDate: r.lastVisitDate,
+    };
+  });
+}
+
+const matches = (want: string, o: Outcome) => (want === 'all' ? o !== 'not_required' : want === 'behind' ? o === 'missed' || o === 'unassigned' : o === want);
+
+function ruleView(r: StoredRule) {
+  return {
+    countyCode: r.countyCode,
+    year: r.year,
+    isDefault: r.isDefault,
+    minVisitsPerMonth: r.minVisitsPerMonth,
+    visitDay: r.visitDay,
+    countedKinds: r.countedKinds,
+    requiredStatuses: r.requiredStatuses,
+    proratePartialMonth: r.proratePartialMonth,
+    attendanceMinDays: r.attendanceMinDays,
+    reportDueDay: r.reportDueDay,
+  };
+}
+
+export const rateService = {
+  // ---------------- 走访规则 ----------------
+  async getRule(db: Db, ctx: Ctx, countyCode: string, year: number) {
+    if (!reachesCounty(ctx.scope, countyCode) && !(await ownCounty(db, ctx, countyCode))) throw errors.notFound(`县 ${countyCode} 的走访规则`);
+    return ruleView(await loadRule(db, countyCode, year));
+  },
+
+  async putRule(db: Db, ctx: Ctx, countyCode: string, year: number, body: PutRuleBody) {
+    assertCountyWritable(accessOf(ctx), countyCode, `县 ${countyCode} 的走访规则`);
+    const county = await db.selectFrom('area').select(['code', 'name']).where('code', '=', countyCode).where('level', '=', 3).executeTakeFirst();
+    if (!county) throw errors.notFound(`县 ${countyCode} `);
+    const before = await loadRule(db, countyCode, year);
+    const next: StoredRule = { ...before, ...body, isDefault: false };
+    await db.transaction().execute(async (tx) => {
+      await saveRule(tx, next, ctx.user.id);
+      const d = diff(ruleView(before) as Record<string, unknown>, ruleView(next) as Record<string, unknown>);
+      await writeAudit(tx, ctx, {
+        module: MODULE,
+        action: 'rule',
+        entity: 'visit_rule',
+        entityId: `${countyCode}:${year}`,
+        countyCode,
+        areaCode: countyCode,
+        summary: `修改 ${county.name} ${year} 年走访规则：每户每月至少 ${next.minVisitsPerMonth} 次${next.visitDay ? `，每月 ${next.visitDay} 日为走贫日` : ''}，驻村每月至少 ${next.attendanceMinDays} 天`,
+        before: d.before,
+        after: d.after,
+      });
+    });
+    return ruleView(await loadRule(db, countyCode, year));
+  },
+
+  // ---------------- 走访率 ----------------
+  async rates(db: Db, ctx: Ctx, q: { month: string; groupBy: GroupBy; areaCode?: string; unitOrgId?: number; behindOnly: boolean }) {
+    const access = accessOf(ctx);
+    const { rows } = await evaluateMonth(db, access, { month: q.month, areaPrefix: prefixOf(q.areaCode), unitOrgId: q.unitOrgId });
+    const level = levelOf(q.groupBy);
+    let grouped = await groupRows(db, rows, q.groupBy);
+    if (q.behindOnly) grouped = grouped.filter((r) => r.rate !== null && r.rate < 1);
+    const unpaired = await unpairedHouseholds(db, access, q.month, DEFAULT_VISIT_RULE.requiredStatuses, prefixOf(q.areaCode));
+    return {
+      month: q.month,
+      groupBy: q.groupBy,
+      level,
+      totals: totalsOf(
+        rows.map((r) => r.result.outcome),
+        level,
+      ),
+      unpaired: unpaired.length,
+      rows: grouped,
+    };
+  },
+
+  async households(
+    db: Db,
+    ctx: Ctx,
+    q: { page: number; pageSize: number; month: string; areaCode?: string; unitOrgId?: number; cadreId?: number; outcome: string },
+  ) {
+    const { rows } = await evaluateMonth(db, accessOf(ctx), { month: q.month, areaPrefix: prefixOf(q.areaCode), unitOrgId: q.unitOrgId, cadreId: q.cadreId });
+    const wanted = rows.filter((r) => matches(q.outcome, r.result.outcome));
+    const page = wanted.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+    return { items: await householdItems(db, page), total: wanted.length, page: q.page, pageSize: q.pageSize };
+  },
+
+  async unpaired(db: Db, ctx: Ctx, q: { page: number; pageSize: number; month: string; areaCode?: string }) {
+    const rows = await unpairedHouseholds(db, accessOf(ctx), q.month, DEFAULT_VISIT_RULE.requiredStatuses, prefixOf(q.areaCode));
+    const page = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+    const names = await rateRepo.areaNames(
+      db,
+      page.map((r) => r.village_code),
+    );
+    return {
+      items: page.map((r) => ({
+        countyCode: r.county_code,
+        householdId: r.id,
+        householdNo: r.household_no,
+        headName: r.head_name,
+        villageName: names.get(r.village_code)?.name ?? null,
+        status: r.status,
+      })),
+      total: rows.length,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
+  },
+
+  /** The station's monthly chase list as a workbook: exactly what the caller may see. */
+  async exportXlsx(db: Db, ctx: Ctx, q: { month: string; areaCode?: string; unitOrgId?: number }) {
+    const access = accessOf(ctx);
+    const { rows } = await evaluateMonth(db, access, { month: q.month, areaPrefix: prefixOf(q.areaCode), unitOrgId: q.unitOrgId });
+    const wb = new ExcelJS.Workbook();
+    wb.creator = '扶贫工作站';
+    wb.created = new Date();
+    const stamp = `导出人：${ctx.user.name}（${ctx.user.username}） 导出时间：${new Date().toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })} 统计月份：${q.month}`;
+    const sheet = (name: string, title: string, header: string[], data: (string | number | null)[][], widths: number[]) => {
+      const ws = wb.addWorksheet(name);
+      ws.addRow([title]).font = { bold: true, size: 14 };
+      ws.addRow([stamp]).font = { color: { argb: 'FF888888' }, size: 9 };
+      const h = ws.addRow(header);
+      h.font = { bold: true };
+      h.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEFEFEF' } };
+      for (const d of data) ws.addRow(d.map(cellSafe));
+      widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
+      ws.views = [{ state: 'frozen', ySplit: 3 }];
+    };
+    const rateCols = (r: RateRow) => [r.required, r.met, r.missed, r.unassigned, r.exempt, r.rateText];
+    const rateHeader = ['应走访户数', '达标户数', '未达标户数', '需重新结对', '豁免户数', '走访率'];
+    const villages = await groupRows(db, rows, 'village');
+    sheet('按村汇总', `${q.month} 走访率（按村）`, ['乡镇', '村', ...rateHeader], villages.map((r) => [r.parentName, r.name, ...rateCols(r)]), [14, 14, 12, 10, 12, 12, 10, 10]);
+    const units = (await groupRows(db, rows, 'unit')).filter((r) => r.rate !== null && r.rate < 1);
+    sheet('落后单位', `${q.month} 走访未达标的帮扶单位`, ['帮扶单位', ...rateHeader], units.map((r) => [r.name, ...rateCols(r)]), [24, 12, 10, 12, 12, 10, 10]);
+    const cadres = (await groupRows(db, rows, 'cadre')).filter((r) => r.rate !== null && r.rate < 1);
+    sheet('落后干部', `${q.month} 走访未达标的帮扶干部`, ['帮扶干部', '单位', ...rateHeader], cadres.map((r) => [r.name, r.parentName, ...rateCols(r)]), [12, 24, 12, 10, 12, 12, 10, 10]);
+    const behind = await householdItems(
+      db,
+      rows.filter((r) => r.result.outcome === 'missed' || r.result.outcome === 'unassigned'),
+    );
+    sheet(
+      '未达标农户',
+      `${q.month} 走访未达标农户（催办清单）`,
+      ['乡镇', '村', '户编号', '户主', '帮扶干部', '帮扶单位', '应走访', '已走访', '最近走访', '情况'],
+      behind.map((h) => [h.townshipName, h.villageName, h.householdNo, h.headName, h.cadreName, h.unitName, h.required, h.done, h.lastVisitDate, h.reason]),
+      [12, 12, 20, 10, 10, 22, 8, 8, 12, 36],
+    );
+    const unpaired = await unpairedHouseholds(db, access, q.month, DEFAULT_VISIT_RULE.requiredStatuses, prefixOf(q.areaCode));
+    const unpairedNames = await rateRepo.areaNames(
+      db,
+      unpaired.map((u) => u.village_code),
+    );
+    sheet('未结对农户', `${q.month} 未结对帮扶责任人的农户`, ['村', '户编号', '户主'], unpaired.map((u) => [unpairedNames.get(u.village_code)?.name ?? u.village_code, u.household_no, u.head_name]), [14, 20, 12]);
+    const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+    const countyForLog = rows[0]?.countyCode ?? ctx.user.countyCode;
+    await db.transaction().execute((tx) =>
+      writeAudit(tx, ctx, {
+        module: MODULE,
+        action: 'export',
+        entity: 'visit_rate',
+        countyCode: countyForLog,
+        areaCode: q.areaCode ?? null,
+        summary: `导出 ${q.month} 走访率与催办清单：未达标农户 ${behind.length} 户，落后干部 ${cadres.length} 名，落后单位 ${units.length} 个`,
+        after: { month: q.month, areaCode: q.areaCode ?? null, unitOrgId: q.unitOrgId ?? null, households: behind.length },
+      }),
+    );
+    return { buffer, filename: `走访率_${q.month}${q.areaCode ? `_${q.areaCode}` : ''}.xlsx` };
+  },
+
+  async dashboard(db: Db, ctx: Ctx, q: { year?: number; areaCode?: string }) {
+    const access = accessOf(ctx);
+    const on = today();
+    const thisMonth = monthOf(on);
+    const year = q.year ?? Number(on.slice(0, 4));
+    const lastMonthOfYear = year === Number(on.slice(0, 4)) ? thisMonth : `${year}-12`;
+    const first = `${year}-01-01`;
+    const last = `${year}-12-31`;
+    const counts = await rateRepo.counts(db, access, { areaPrefix: prefixOf(q.areaCode), first, last, today: on });
+    const trend = [];
+    let current = totalsOf([], 'area');
+    for (const m of year > Number(on.slice(0, 4)) ? [] : monthsOfYear(year, lastMonthOfYear)) {
+      const { rows } = await evaluateMonth(db, access, { month: m, areaPrefix: prefixOf(q.areaCode) });
+      const t = totalsOf(
+        rows.map((r) => r.result.outcome),
+        'area',
+      );
+      trend.push({ month: m, rate: t.rate, rateText: t.rateText, required: t.required, met: t.met });
+      if (m === lastMonthOfYear) current = t;
+    }
+    const attMonth = year === Number(on.slice(0, 4)) ? addMonths(thisMonth, -1) : `${year}-12`;
+    const att = await teamService.attendance(db, ctx, { month: attMonth, areaCode: q.areaCode });
+    return {
+      year,
+      month: lastMonthOfYear,
+      counts,
+      currentMonth: current,
+      attendance: { month: attMonth, ...att.summary },
+      trend,
+    };
+  },
+};
+
+/** A cadre may read the rule of the county they help in even without an area scope. */
+async function ownCounty(db: Db, ctx: Ctx, countyCode: string) {
+  const r = await db.selectFrom('cadre').select('id').where('county_code', '=', countyCode).where('user_id', '=', ctx.user.id).executeTakeFirst();
+  return !!r;
+}
+
+/** A cell that starts like a formula is shown as text (CSV/Excel injection). */
+function cellSafe(v: string | number | null): string | number | null {
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(v)) return `'${v}`;
+  return v;
+}
+
