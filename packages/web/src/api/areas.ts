@@ -19,9 +19,13 @@ export const areaDetailQuery = (code: string) =>
     staleTime: 5 * 60_000,
   });
 
-/** After any change to the tree: every cached level and detail is re-read. */
-export function invalidateAreas(qc: QueryClient) {
-  return qc.invalidateQueries({ queryKey: ['areas'] });
+/** After any change to the tree: every cached level and detail is re-read (but a deleted one). */
+export function invalidateAreas(qc: QueryClient, deleted?: string) {
+  if (deleted) qc.removeQueries({ queryKey: ['areas', 'detail', deleted] });
+  return qc.invalidateQueries({
+    queryKey: ['areas'],
+    predicate: (q) => !(deleted && q.queryKey[1] === 'detail' && q.queryKey[2] === deleted),
+  });
 }
 
 export const AREA_LEVEL_LABEL: Record<string, string> = {

@@ -55,7 +55,7 @@ export function applyIssuesToForm(form: FormInstance, issues: FieldIssue[], labe
   if (byField.size) {
     form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
     const first = [...byField.keys()][0];
-    form.scrollToField(first, { block: 'center' });
+    form.scrollToField(first, { block: 'nearest' });
   }
   return rest;
 }

@@ -53,7 +53,8 @@ export default function AppLayout() {
   const matches = useMatches();
   const queryClient = useQueryClient();
   const screens = Grid.useBreakpoint();
-  const narrow = !screens.lg;
+  // Breakpoints are unknown on the first render ({}): assume a desktop until told otherwise.
+  const narrow = screens.lg === false;
   const [collapsed, setCollapsed] = useState(narrow);
   useEffect(() => setCollapsed(narrow), [narrow]);
 
@@ -73,11 +74,12 @@ export default function AppLayout() {
 
   const logout = useMutation({
     mutationFn: authApi.logout,
-    onSettled: () => {
-      // Whatever the server said, this browser forgets the session.
+    onSettled: async () => {
+      // Whatever the server said, this browser forgets the session — after leaving the
+      // layout, which cannot render without a user.
       setCsrfToken('');
+      await navigate('/login', { replace: true });
       queryClient.clear();
-      void navigate('/login', { replace: true });
     },
     meta: { silent: true },
   });

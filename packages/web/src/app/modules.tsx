@@ -34,3 +34,5 @@ function mergeNodes(nodes: MenuNode[]): MenuNode[] {
 
 export const menuTree: MenuNode[] = mergeNodes(featureModules.flatMap((m) => m.menu));
 export const moduleRoutes = featureModules.flatMap((m) => m.routes);
+export const auditModuleNames: Record<string, string> = Object.assign({}, ...featureModules.map((m) => m.auditModules ?? {}));
+export const auditActionNames: Record<string, string> = Object.assign({}, ...featureModules.map((m) => m.auditActions ?? {}));

@@ -42,6 +42,7 @@ export const router = createBrowserRouter([
   {
     path: '/login',
     handle: { title: '登录' },
+    hydrateFallbackElement: booting,
     lazy: async () => ({ Component: (await import('../auth/LoginPage')).default }),
     errorElement: <RouteError />,
   },
@@ -70,9 +71,11 @@ export const router = createBrowserRouter([
 // sends the user to log in and back to where they were afterwards.
 setSessionHandlers({
   onUnauthenticated: () => {
-    queryClient.removeQueries({ queryKey: SESSION_KEY });
     const { pathname, search } = router.state.location;
-    if (!pathname.startsWith('/login')) void router.navigate(loginUrl(pathname + search), { replace: true });
+    const forget = () => queryClient.removeQueries({ queryKey: SESSION_KEY });
+    // Leave the logged-in pages first: they cannot render without a user.
+    if (!pathname.startsWith('/login')) void router.navigate(loginUrl(pathname + search), { replace: true }).then(forget);
+    else forget();
   },
   onMustChangePassword: (err) => {
     if (err.code === ERR.mustChangePassword && router.state.location.pathname !== '/change-password')

@@ -36,4 +36,11 @@ export type FeatureModule = {
   menu: MenuNode[];
   /** children of the logged-in layout; paths are absolute ('/system/users') or relative */
   routes: RouteObject[];
+  /**
+   * Chinese names of the `module` codes this module writes into the audit log
+   * (writeAudit's `module`), for the 操作日志 page's filter and table.
+   */
+  auditModules?: Record<string, string>;
+  /** Chinese names of its audit `action` codes beyond create/update/delete */
+  auditActions?: Record<string, string>;
 };

@@ -36,10 +36,10 @@ export default function ChangePasswordPage() {
 
   const logout = useMutation({
     mutationFn: authApi.logout,
-    onSettled: () => {
+    onSettled: async () => {
       setCsrfToken('');
+      await navigate('/login', { replace: true });
       queryClient.clear();
-      void navigate('/login', { replace: true });
     },
     meta: { silent: true },
   });
@@ -60,6 +60,7 @@ export default function ChangePasswordPage() {
         </div>
         {forced && <Alert type="info" showIcon className="auth-alert" title="首次登录或密码被重置后，须先修改密码才能使用系统。" />}
         <Form
+        name="changePassword"
           form={form}
           layout="vertical"
           requiredMark={false}

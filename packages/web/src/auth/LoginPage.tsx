@@ -61,7 +61,7 @@ export default function LoginPage() {
             className="auth-alert"
           />
         )}
-        <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => login.mutate({ username: v.username.trim(), password: v.password })}>
+        <Form name="login" form={form} layout="vertical" requiredMark={false} onFinish={(v) => login.mutate({ username: v.username.trim(), password: v.password })}>
           <Form.Item label="用户名" name="username" rules={rules.username}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus size="large" />
           </Form.Item>

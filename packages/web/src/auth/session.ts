@@ -1,4 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import { useRef } from 'react';
 import type { Permission } from '@fupin/shared/permissions';
 import { api, setCsrfToken } from '../api/client';
 
@@ -65,11 +66,17 @@ export function can(user: Pick<SessionUser, 'permissions'> | null | undefined, n
   return list.some((p) => user.permissions.includes(p));
 }
 
-/** The logged-in user; only used below the protected route, whose loader fetched it. */
+/**
+ * The logged-in user; only used below the protected routes, whose loaders fetched it. While
+ * the app leaves those pages (logout, expired session) the cache is cleared; the last user
+ * is kept for those final renders instead of failing them.
+ */
 export function useSessionUser(): SessionUser {
   const { data } = useQuery(sessionQuery);
-  if (!data) throw new Error('useSessionUser() outside the logged-in part of the app');
-  return data;
+  const last = useRef<SessionUser | null>(null);
+  if (data) last.current = data;
+  if (!last.current) throw new Error('useSessionUser() outside the logged-in part of the app');
+  return last.current;
 }
 
 export function useCan() {

@@ -62,3 +62,14 @@ export function changedFields<T extends Record<string, unknown>>(before: Partial
   }
   return out;
 }
+
+/**
+ * For Popconfirm's onConfirm: keeps its spinner while the mutation runs, without an
+ * unhandled rejection when it fails (the mutation cache has already shown the error).
+ */
+export function settled(p: Promise<unknown>): Promise<void> {
+  return p.then(
+    () => undefined,
+    () => undefined,
+  );
+}

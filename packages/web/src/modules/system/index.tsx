@@ -36,6 +36,18 @@ export const systemModule: FeatureModule = {
       ],
     },
   ],
+  auditModules: {
+    auth: '登录与密码',
+    areas: '行政区划',
+    orgs: '机构',
+    users: '用户',
+    roles: '角色与权限',
+    dicts: '字典',
+    calendar: '工作日历',
+    params: '参数',
+    system: '系统',
+    demo: '演示数据',
+  },
   routes: [
     page({ index: true }, { title: '工作台' }, () => import('./home/HomePage')),
     page('system/areas', { title: '行政区划', section: S, permission: 'system:area:view' }, () => import('./areas/AreasPage')),

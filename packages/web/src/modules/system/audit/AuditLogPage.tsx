@@ -3,7 +3,17 @@ import { Button, DatePicker, Descriptions, Drawer, Form, Input, Select, Table, T
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, type Paged } from '../../../api/client';
-import { areaFieldLabels, dictFieldLabels, orgFieldLabels, roleFieldLabels, userFieldLabels, type AuditItem } from '../../../api/contract';
+import {
+  areaFieldLabels,
+  calendarFieldLabels,
+  dictFieldLabels,
+  orgFieldLabels,
+  paramFieldLabels,
+  roleFieldLabels,
+  userFieldLabels,
+  type AuditItem,
+} from '../../../api/contract';
+import { auditActionNames, auditModuleNames } from '../../../app/modules';
 import { ExportButton } from '../../../components/ExportButton';
 import { FilterBar, ListCard } from '../../../components/ListPage';
 import { formatDateTime } from '../../../lib/format';
@@ -12,20 +22,14 @@ import './audit.css';
 
 export type AuditEntry = AuditItem;
 
-/** Module names of audit rows; modules added later fall back to their code. */
-export const AUDIT_MODULES: Record<string, string> = {
-  auth: '登录与密码',
-  areas: '行政区划',
-  orgs: '机构',
-  users: '用户',
-  roles: '角色与权限',
-  dicts: '字典',
-  calendar: '工作日历',
-  params: '参数',
+// Module names come from every feature module's `auditModules` (app/modules.tsx); an
+// unknown code is shown as it is.
+const AUDIT_MODULES: Record<string, string> = {
+  // Server modules whose web pages are not built yet.
   registry: '建档立卡',
-  loans: '到户贷款',
+  loan: '到户贷款',
   visits: '结对帮扶',
-  system: '系统',
+  ...auditModuleNames,
 };
 const ACTIONS: Record<string, string> = {
   create: '新增',
@@ -37,28 +41,29 @@ const ACTIONS: Record<string, string> = {
   logout: '退出',
   'change-password': '修改密码',
   'reset-password': '重置密码',
-  reveal: '查看完整信息',
+  reveal: '查看完整信息（脱敏前）',
   export: '导出',
   import: '导入',
+  load: '加载',
+  submit: '提交',
+  withdraw: '撤回',
+  reject: '退回',
+  revoke: '撤销',
+  ...auditActionNames,
 };
 
-// Field names in before/after, in Chinese where a module has told us its labels.
-const FIELD_NAMES: Record<string, string> = {
-  ...areaFieldLabels,
-  ...orgFieldLabels,
-  ...userFieldLabels,
-  ...roleFieldLabels,
-  ...dictFieldLabels,
-  code: '代码',
-  label: '名称',
-  enabled: '启用',
-  permissions: '权限',
-  description: '说明',
-  value: '值',
-  kind: '类型',
-  note: '说明',
-  level: '级别',
+// Field names in before/after, in Chinese where the module's server schemas name them.
+const FIELD_NAMES: Record<string, Record<string, string>> = {
+  areas: { ...areaFieldLabels, level: '级别', parentCode: '上级区划' },
+  orgs: orgFieldLabels,
+  users: userFieldLabels,
+  roles: roleFieldLabels,
+  dicts: dictFieldLabels,
+  calendar: calendarFieldLabels,
+  params: paramFieldLabels,
 };
+const COMMON_FIELDS: Record<string, string> = { code: '代码', name: '名称', status: '状态', description: '说明', enabled: '启用', sort: '排序号' };
+const fieldName = (module: string, f: string) => FIELD_NAMES[module]?.[f] ?? COMMON_FIELDS[f];
 
 const fetchLog = (query: Record<string, unknown>, signal?: AbortSignal) => api.get<Paged<AuditEntry>>('/api/audit-log', query as never, signal);
 
@@ -218,8 +223,8 @@ function AuditDrawer({ entry, onClose }: { entry: AuditEntry; onClose: () => voi
             width: 160,
             render: (f: string) => (
               <span>
-                {FIELD_NAMES[f] ?? f}
-                {FIELD_NAMES[f] && (
+                {fieldName(entry.module, f) ?? f}
+                {fieldName(entry.module, f) && (
                   <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
                     {f}
                   </Typography.Text>

@@ -242,7 +242,7 @@ function OverrideModal({ date, current, onClose }: { date: string; current?: Cal
       <Typography.Paragraph type="secondary">
         当前：{current ? `${current.kind === 'holiday' ? '休息日' : '调休上班'}${current.note ? `（${current.note}）` : ''}，${current.source === 'override' ? '本地调整' : '国务院安排'}` : weekend ? '周末（休息）' : '工作日'}
       </Typography.Paragraph>
-      <Form form={form} layout="vertical" initialValues={{ kind: current?.kind ?? (weekend ? 'workday' : 'holiday'), note: current?.note ?? '' }} onFinish={(v) => {
+      <Form name="override" form={form} layout="vertical" initialValues={{ kind: current?.kind ?? (weekend ? 'workday' : 'holiday'), note: current?.note ?? '' }} onFinish={(v) => {
           const body = parseForm(form, overrideBody, { ...v, note: v.note?.trim() || null });
           if (body) put.mutate(body);
         }}

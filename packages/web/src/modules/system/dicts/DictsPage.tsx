@@ -186,6 +186,7 @@ function ItemModal({ type, item, onClose }: { type: DictType; item: DictItem | n
       destroyOnHidden
     >
       <Form
+        name="dictItem"
         form={form}
         layout="vertical"
         initialValues={item ?? { sort: nextSort, enabled: true }}

@@ -11,7 +11,7 @@ import { AreaTreeSelect } from '../../../components/AreaTreeSelect';
 import { ExportButton } from '../../../components/ExportButton';
 import { FilterBar, ListCard } from '../../../components/ListPage';
 import { OrgSelect } from '../../../components/OrgSelect';
-import { changedFields, parseForm, zodRules } from '../../../lib/form';
+import { changedFields, parseForm, zodRules, settled } from '../../../lib/form';
 import { useListParams } from '../../../lib/useListParams';
 
 const rules = zodRules(createOrgBody);
@@ -88,7 +88,7 @@ export default function OrgsPage() {
                   title={r.status === 'active' ? `停用「${r.name}」？` : `启用「${r.name}」？`}
                   okText="确定"
                   cancelText="取消"
-                  onConfirm={() => patch.mutateAsync({ id: r.id, body: { status: r.status === 'active' ? 'disabled' : 'active' } })}
+                  onConfirm={() => settled(patch.mutateAsync({ id: r.id, body: { status: r.status === 'active' ? 'disabled' : 'active' } }))}
                 >
                   <Button type="link" size="small">
                     {r.status === 'active' ? '停用' : '启用'}
@@ -100,7 +100,7 @@ export default function OrgsPage() {
                   okText="删除"
                   okButtonProps={{ danger: true }}
                   cancelText="取消"
-                  onConfirm={() => remove.mutateAsync(r.id)}
+                  onConfirm={() => settled(remove.mutateAsync(r.id))}
                 >
                   <Button type="link" size="small" danger>
                     删除
@@ -218,6 +218,7 @@ function OrgDrawer({ org, kinds, onClose }: { org: OrgItem | null; kinds: { valu
       }
     >
       <Form
+        name="org"
         form={form}
         layout="vertical"
         initialValues={org ? { name: org.name, kind: org.kind, areaCode: org.areaCode, parentId: org.parentId, phone: org.phone, status: org.status } : {}}

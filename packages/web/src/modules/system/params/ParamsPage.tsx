@@ -101,6 +101,7 @@ function ParamModal({ param, onClose }: { param: Param; onClose: () => void }) {
         <Typography.Text code>{param.key}</Typography.Text>
       </Typography.Paragraph>
       <Form
+        name="param"
         form={form}
         layout="vertical"
         initialValues={{ value: kind === 'json' ? JSON.stringify(param.value, null, 2) : param.value }}

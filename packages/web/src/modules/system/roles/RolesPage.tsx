@@ -7,7 +7,7 @@ import { feedback } from '../../../app/feedback';
 import { useCan } from '../../../auth/session';
 import { createRoleBody, roleFieldLabels as FIELD_LABELS, updateRoleBody, type CreateRoleBody, type UpdateRoleBody } from '../../../api/contract';
 import { FilterBar, ListCard } from '../../../components/ListPage';
-import { changedFields, parseForm, zodRules } from '../../../lib/form';
+import { changedFields, parseForm, zodRules, settled } from '../../../lib/form';
 import { useListParams } from '../../../lib/useListParams';
 import { permissionsQuery, rolesQuery, type PermissionGroup, type Role } from '../api';
 
@@ -80,7 +80,7 @@ export default function RolesPage() {
               okText="删除"
               okButtonProps={{ danger: true }}
               cancelText="取消"
-              onConfirm={() => remove.mutateAsync(r.id)}
+              onConfirm={() => settled(remove.mutateAsync(r.id))}
             >
               <Button type="link" size="small" danger>
                 删除
@@ -261,6 +261,7 @@ function RoleDrawer({ role, catalogue, readOnly, onClose }: { role: Role | null;
     >
       {role?.builtin && <Alert type="info" showIcon title="内置角色由系统维护，不能修改或删除；如需不同的权限组合，请新增角色。" style={{ marginBottom: 16 }} />}
       <Form
+        name="role"
         form={form}
         layout="vertical"
         disabled={readOnly}

@@ -27,7 +27,7 @@ import { ExportButton } from '../../../components/ExportButton';
 import { FilterBar, ListCard } from '../../../components/ListPage';
 import { OrgSelect } from '../../../components/OrgSelect';
 import { formatDateTime } from '../../../lib/format';
-import { changedFields, parseForm, zodRules } from '../../../lib/form';
+import { changedFields, parseForm, zodRules, settled } from '../../../lib/form';
 import { useListParams } from '../../../lib/useListParams';
 import { rolesQuery } from '../api';
 
@@ -136,7 +136,7 @@ export default function UsersPage() {
                     description="将生成新密码并结束其登录，下次登录须修改密码。"
                     okText="重置"
                     cancelText="取消"
-                    onConfirm={() => reset.mutateAsync(u)}
+                    onConfirm={() => settled(reset.mutateAsync(u))}
                   >
                     <Button type="link" size="small">
                       重置密码
@@ -151,7 +151,7 @@ export default function UsersPage() {
                       okText="停用"
                       okButtonProps={{ danger: true }}
                       cancelText="取消"
-                      onConfirm={() => disable.mutateAsync(u.id)}
+                      onConfirm={() => settled(disable.mutateAsync(u.id))}
                     >
                       <Button type="link" size="small" danger>
                         停用
@@ -360,6 +360,7 @@ function UserDrawer({
       }
     >
       <Form
+        name="user"
         form={form}
         layout="vertical"
         initialValues={
