@@ -12,8 +12,8 @@ export const auditRepo = {
    */
   async list(db: DbOrTx, scope: Scope, f: AuditFilter, page: { page: number; pageSize: number; order: 'asc' | 'desc' }) {
     let q = db.selectFrom('audit_log as l').where(scoped(scope, { area: 'l.area_code', county: 'l.county_code', owner: 'l.user_id' }));
-    if (f.from) q = q.where('l.at', '>=', f.from as never); // Generated<Timestamp> hides Date from the where types
-    if (f.to) q = q.where('l.at', '<', f.to as never);
+    if (f.from) q = q.where('l.at', '>=', f.from);
+    if (f.to) q = q.where('l.at', '<', f.to);
     if (f.username) q = q.where((eb) => eb(eb.fn('lower', ['l.username']), '=', f.username!.toLowerCase()));
     if (f.module) q = q.where('l.module', '=', f.module);
     if (f.action) q = q.where('l.action', '=', f.action);

@@ -44,7 +44,7 @@ export const auditRoutes: Module = (app, { db }) => {
           id: x.id,
           countyCode: x.county_code,
           seq: x.seq,
-          at: new Date(x.at as unknown as Date).toISOString(),
+          at: new Date(x.at).toISOString(),
           username: x.username,
           ip: x.ip,
           module: x.module,

@@ -41,9 +41,9 @@ async function toItems(db: DbOrTx, rows: UserRow[]): Promise<UserItem[]> {
     roles: roles.filter((x) => x.user_id === r.id).map((x) => ({ code: x.code, name: x.name })),
     status: r.status,
     mustChangePassword: r.must_change_password,
-    locked: !!r.locked_until && new Date(r.locked_until as unknown as Date) > new Date(),
-    lastLoginAt: iso(r.last_login_at as unknown as Date | null),
-    createdAt: iso(r.created_at as unknown as Date)!,
+    locked: !!r.locked_until && new Date(r.locked_until) > new Date(),
+    lastLoginAt: iso(r.last_login_at),
+    createdAt: iso(r.created_at)!,
   }));
 }
 
