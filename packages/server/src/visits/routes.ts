@@ -1,4 +1,5 @@
 import type { Module } from '../http/types';
+import './household-section';
 import { pairingRoutes } from './pairing/routes';
 import { rateRoutes } from './rates/routes';
 import { recordRoutes } from './records/routes';

@@ -232,3 +232,18 @@ describe('follow-up tasks (问题整改)', () => {
     expect(ok.body.ownerCadreName).toBe('张帮扶');
   });
 });
+
+describe('the household page (一户一档)', () => {
+  it('carries the 结对帮扶 section: responsible cadre, this month, last visits, open tasks', async () => {
+    const r = await stationA.get(`/api/registry/households/${f.households.h1}/page`);
+    expect(r.status).toBe(200);
+    const s = r.body.sections.visits;
+    expect(s.title).toBe('结对帮扶与走访');
+    expect(s.error).toBeUndefined();
+    expect(s.data.pairings[0]).toMatchObject({ cadreName: '张帮扶', endDate: null });
+    expect(s.data.recentVisits.length).toBeGreaterThan(0);
+    expect(s.data.recentVisits.length).toBeLessThanOrEqual(5);
+    expect(s.data.month).toMatchObject({ required: expect.any(Number), outcomeLabel: expect.any(String) });
+    expect(s.data.openTasks.map((x: { problem: string }) => x.problem)).toContain('危房');
+  });
+});
