@@ -423,13 +423,14 @@ export function matchDict(typeCode: string, items: DictEntry[], raw: string): st
   const s = normaliseCellText(raw);
   if (!s) return null;
   const enabled = items.filter((i) => i.enabled !== false);
-  const byLabel = enabled.find((i) => i.label === s);
+  // labels are compared in the same normal form as cells (full-width brackets in 'B级（基本安全）')
+  const byLabel = enabled.find((i) => i.label === s || normaliseCellText(i.label) === s);
   if (byLabel) return byLabel.code;
   const byCode = enabled.find((i) => i.code === s);
   if (byCode) return byCode.code;
   const alias = DICT_ALIASES[typeCode]?.[s] ?? DICT_ALIASES[typeCode]?.[s.replace(/^之/, '')];
   if (alias && enabled.some((i) => i.code === alias)) return alias;
-  const loose = enabled.find((i) => i.label.replace(/^之/, '') === s.replace(/^之/, '') || i.label.replace(/（.*）$/, '') === s);
+  const loose = enabled.find((i) => i.label.replace(/^之/, '') === s.replace(/^之/, '') || i.label.replace(/（.*）$/, '') === s.replace(/\(.*\)$/, ''));
   return loose ? loose.code : null;
 }
 

@@ -223,6 +223,10 @@ describe('messy import cells', () => {
     expect(matchDict('relation', rel, 'spouse')).toBe('spouse');
     expect(matchDict('relation', rel, '妻子')).toBe('spouse');
     expect(matchDict('relation', rel, '邻居')).toBeNull();
+    const housing = [{ code: 'B', label: 'B级（基本安全）' }];
+    expect(matchDict('housing_safety', housing, 'B级（基本安全）')).toBe('B');
+    expect(matchDict('housing_safety', housing, 'B级(基本安全)')).toBe('B');
+    expect(matchDict('housing_safety', housing, 'B级')).toBe('B');
     expect(matchDict('relation', [{ code: 'son', label: '之子', enabled: false }], '之子')).toBeNull();
   });
   it('normalises header cells: spaces, required marks, units and full-width brackets', () => {

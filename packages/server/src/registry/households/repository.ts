@@ -110,6 +110,15 @@ export const householdRepo = {
     return rows;
   },
 
+  /** One page of a filtered export, in household-number order (so villages stay together), by keyset. */
+  exportPage(db: DbOrTx, scope: Scope, f: HouseholdFilters, after: { county: string; no: string } | null, limit: number) {
+    let q = householdSelect(db)
+      .where((eb) => inScope(scope, 'h')(eb))
+      .where((eb) => filterHouseholds(f, true)(eb));
+    if (after) q = q.where(sql<SqlBool>`(h.county_code, h.household_no) > (${after.county}, ${after.no})`);
+    return q.orderBy('h.county_code').orderBy('h.household_no').limit(limit).execute() as Promise<HouseholdRow[]>;
+  },
+
   /** Households per status under the filters other than status (the counts above a list). */
   async statusCounts(db: DbOrTx, scope: Scope, f: HouseholdFilters): Promise<Record<string, number>> {
     const rows = await db

@@ -1,0 +1,180 @@
+/**
+ * Parsing an upload into the staging table: find each sheet's header (title rows above it, header
+ * cells merged over two rows), map the columns to fields, and write every data row with its
+ * household key — without holding the file in memory.
+ */
+import { sql } from 'kysely';
+import { normalizeIdInput } from '@fupin/shared';
+import type { Db } from '../../db/db';
+import { regErrors } from '../common';
+import { normaliseCellText, parseImportId } from '../rules';
+import { classifyHeader, fieldOf } from './columns';
+import { readCsv, readXlsx, type Cell, type RawRow } from './read';
+
+export type SheetKind = 'household' | 'member' | 'flat';
+export type SheetMeta = { index: number; name: string; kind: SheetKind; headers: string[]; headerRow: number; fields: ({ sheet: 'household' | 'member'; key: string } | null)[] };
+export type StagedData = { h: Record<string, Cell>; m: Record<string, Cell>; raw: Cell[] };
+
+const HEADER_SCAN_ROWS = 25;
+const STAGE_BATCH = 1000;
+
+const text = (c: Cell) => (c == null ? '' : normaliseCellText(String(c)));
+
+function pickHeader(rows: RawRow[]): { at: number; headers: string[]; kind: SheetKind } | null {
+  let best: { at: number; score: number; kind: SheetKind } | null = null;
+  rows.forEach((r, i) => {
+    const c = classifyHeader(r.cells.map(text));
+    if (c.kind && c.score >= 3 && (!best || c.score > best.score)) best = { at: i, score: c.score, kind: c.kind };
+  });
+  if (!best) return null;
+  const { at, kind } = best as { at: number; kind: SheetKind };
+  const row = rows[at].cells.map(text);
+  const width = Math.max(row.length, rows[at + 1]?.cells.length ?? 0, rows[at - 1]?.cells.length ?? 0);
+  const below = rows[at + 1]?.cells.map(text) ?? [];
+  const above = rows[at - 1]?.cells.map(text) ?? [];
+  const known = (h: string) => !!h && !!fieldOf(h, kind);
+  // A two-row header: group titles merged across columns above, the fields below (收入情况 over
+  // 工资性收入 …), or fields merged down over two rows beside sub-headers. Each column takes the
+  // lower row's name when that names a field, else the upper one's.
+  const belowIsHeader = below.filter(known).length >= 2 && below.filter(known).length >= below.filter(Boolean).length / 2;
+  const headers: string[] = [];
+  let dataFrom = at + 1;
+  if (belowIsHeader) {
+    for (let c = 0; c < width; c++) headers.push(known(below[c] ?? '') ? below[c] : (row[c] ?? '') || below[c] || '');
+    dataFrom = at + 2;
+  } else {
+    for (let c = 0; c < width; c++) headers.push((row[c] ?? '') || (known(above[c] ?? '') ? above[c] : ''));
+  }
+  return { at: dataFrom, headers, kind };
+}
+
+function isBlank(r: RawRow) {
+  return r.cells.every((c) => c == null || text(c) === '');
+}
+
+export type ParseResult = { sheets: SheetMeta[]; rows: number; households: number };
+
+export async function parseUpload(db: Db, importId: number, path: string, format: 'xlsx' | 'csv', onProgress: (rows: number) => Promise<void>): Promise<ParseResult> {
+  const sheets: SheetMeta[] = [];
+  let seq = 0;
+  let buffer: { seq: number; sheet: string; row_no: number; hh_key: string; id_key: string | null; data: string }[] = [];
+  const flush = async () => {
+    if (!buffer.length) return;
+    const b = buffer;
+    buffer = [];
+    await sql`
+      INSERT INTO registry_import_row (import_id, seq, sheet, row_no, hh_key, id_key, data)
+      SELECT ${importId}, s, sh, rn, k, ik, d::jsonb
+      FROM unnest(${b.map((x) => x.seq)}::int[], ${b.map((x) => x.sheet)}::text[], ${b.map((x) => x.row_no)}::int[],
+                  ${b.map((x) => x.hh_key)}::text[], ${b.map((x) => x.id_key)}::text[], ${b.map((x) => x.data)}::text[])
+        AS t(s, sh, rn, k, ik, d)`.execute(db);
+    await onProgress(seq);
+  };
+
+  const source = format === 'xlsx' ? readXlsx(path) : readCsv(path);
+  let index = 0;
+  try {
+    for await (const sheet of source) {
+      const head: RawRow[] = [];
+      const it = sheet.rows[Symbol.asyncIterator]();
+      for (let n = 0; n < HEADER_SCAN_ROWS; n++) {
+        const r = await it.next();
+        if (r.done) break;
+        head.push(r.value);
+      }
+      const found = pickHeader(head);
+      if (!found) {
+        // drain: a sheet without a recognisable header (说明, 字典) is skipped
+        for (;;) if ((await it.next()).done) break;
+        continue;
+      }
+      const meta: SheetMeta = {
+        index: index++,
+        name: sheet.name,
+        kind: found.kind,
+        headers: found.headers,
+        headerRow: head[found.at - 1]?.rowNo ?? found.at,
+        fields: found.headers.map((h) => {
+          const f = h ? fieldOf(h, found.kind) : null;
+          return f ? { sheet: f.sheet, key: f.def.key } : null;
+        }),
+      };
+      // the first column that names a field wins when two name the same one
+      const seen = new Set<string>();
+      meta.fields = meta.fields.map((f) => {
+        if (!f) return null;
+        const k = `${f.sheet}.${f.key}`;
+        if (seen.has(k)) return null;
+        seen.add(k);
+        return f;
+      });
+      const has = (sheetOf: 'household' | 'member', key: string) => meta.fields.some((f) => f?.sheet === sheetOf && f.key === key);
+      if (meta.kind !== 'household') {
+        const missing = [!has('member', 'name') && '姓名', !has('member', 'idNumber') && '身份证号', !has('member', 'relation') && '与户主关系'].filter(Boolean);
+        if (missing.length) throw regErrors.importFile(`工作表“${sheet.name}”缺少必需的列：${missing.join('、')}`);
+      } else if (!has('household', 'headIdNumber')) throw regErrors.importFile(`工作表“${sheet.name}”缺少必需的列：户主身份证号`);
+      sheets.push(meta);
+
+      const keyField = meta.kind === 'household' ? (has('household', 'headIdNumber') ? 'headIdNumber' : 'householdNo') : null;
+      const memberKeyCol = meta.fields.findIndex((f) => f?.key === 'headIdNumber');
+      const noCol = meta.fields.findIndex((f) => f?.sheet === 'household' && f.key === 'householdNo');
+      const relCol = meta.fields.findIndex((f) => f?.sheet === 'member' && f.key === 'relation');
+      let carry = '';
+      let group = 0;
+      const handle = async (r: RawRow) => {
+        if (isBlank(r)) return;
+        const data: StagedData = { h: {}, m: {}, raw: r.cells };
+        meta.fields.forEach((f, c) => {
+          if (!f) return;
+          const v = r.cells[c] ?? null;
+          if (v == null || (typeof v === 'string' && normaliseCellText(v) === '')) return;
+          (f.sheet === 'household' ? data.h : data.m)[f.key] = v;
+        });
+        let key = '';
+        const idKey = (v: Cell) => (v == null ? '' : typeof v === 'number' ? `#${v}` : normalizeIdInput(String(v)));
+        if (meta.kind === 'household') key = idKey(data.h[keyField!] ?? null);
+        else if (memberKeyCol >= 0) key = idKey(r.cells[memberKeyCol] ?? null);
+        else if (noCol >= 0) key = r.cells[noCol] != null ? `no:${text(r.cells[noCol])}` : '';
+        else {
+          // no key column: a roster lists each household's head first, members below
+          const rel = relCol >= 0 ? text(r.cells[relCol]) : '';
+          if (!carry || rel === '户主' || rel === 'head' || rel === '本人') carry = `g:${++group}`;
+          key = carry;
+        }
+        // a key cell merged down over the household's rows is empty below its first row
+        if (!key && meta.kind !== 'household' && carry) key = carry;
+        if (key) carry = key;
+        if (!key) key = `row:${meta.index}:${r.rowNo}`;
+        let idKeyValue: string | null = null;
+        if (meta.kind !== 'household' && data.m.idNumber != null) {
+          const p = parseImportId(data.m.idNumber, 'resident');
+          if (p.ok) idKeyValue = p.residentId;
+          else if (typeof data.m.idNumber === 'string') {
+            const d = parseImportId(data.m.idNumber, 'disability_cert');
+            if (d.ok) idKeyValue = d.residentId;
+          }
+        }
+        buffer.push({ seq: ++seq, sheet: String(meta.index), row_no: r.rowNo, hh_key: key, id_key: idKeyValue, data: JSON.stringify(data) });
+        if (buffer.length >= STAGE_BATCH) await flush();
+      };
+      for (const r of head.slice(found.at)) await handle(r);
+      for (;;) {
+        const r = await it.next();
+        if (r.done) break;
+        await handle(r.value);
+      }
+    }
+  } catch (e) {
+    if ((e as { code?: string }).code?.startsWith?.('E2')) throw e;
+    throw regErrors.importFile(format === 'xlsx' ? `无法读取该 .xlsx 文件（文件已损坏或不是 Excel 2007 及以上格式）：${(e as Error).message}` : `无法读取该 CSV 文件：${(e as Error).message}`);
+  }
+  await flush();
+  if (!sheets.length) throw regErrors.importFile('文件中没有找到可识别的表头：请使用导入模板，表头须包含“姓名”“身份证号”“与户主关系”等列');
+  if (!seq) throw regErrors.importFile('文件中没有数据行');
+  const n = await db
+    .selectFrom('registry_import_row')
+    .select(sql<number>`count(DISTINCT hh_key)::int`.as('n'))
+    .where('import_id', '=', importId)
+    .executeTakeFirstOrThrow();
+  return { sheets, rows: seq, households: n.n };
+}
