@@ -11,7 +11,7 @@ import {
   requiredText,
   textField,
   versionField,
-} from '../common';
+} from '../fields';
 import { CADRE_STATUSES } from '../rules';
 
 const villageCode = z.string({ error: '村代码必须是文本' }).regex(/^\d{12}$/, '村代码须为 12 位数字');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuery, paged } from '../../http/common-schemas';
-import { areaCodeQuery, countyCodeField, idField, monthField } from '../common';
+import { areaCodeQuery, countyCodeField, idField, monthField } from '../fields';
 import { VISIT_KINDS } from '../rules';
 
 const year = z.coerce.number({ error: '年度必须是数字' }).int('年度必须是整数').min(2000, '年度不早于 2000').max(2100, '年度不晚于 2100');

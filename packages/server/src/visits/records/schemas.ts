@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { phoneSchema } from '@fupin/shared/schemas/common';
 import { pageQuery, paged } from '../../http/common-schemas';
-import { areaCodeQuery, boolQuery, dateField, idField, requiredText, textField, versionField } from '../common';
+import { areaCodeQuery, boolQuery, dateField, idField, requiredText, textField, versionField } from '../fields';
 import { VISIT_KINDS } from '../rules';
+
+/** Visits per upload: a phone's queue is sent in several batches. */
+export const MAX_BATCH = 200;
 
 export const INCOME_CHANGES = ['up', 'same', 'down'] as const;
 export const SATISFACTION = ['very_satisfied', 'satisfied', 'basically', 'unsatisfied'] as const;

@@ -18,6 +18,7 @@ import { cadreRepo, findHousehold } from '../pairing/repository';
 import { VISIT_KIND_LABELS, visitDateProblem } from '../rules';
 import { householdsByIds, pairingsOf, photoRepo, taskRepo, visitRepo, type HouseholdRow, type TaskRow, type VisitRow } from './repository';
 import {
+  MAX_BATCH,
   SATISFACTION_LABELS,
   TASK_CATEGORY_LABELS,
   visitInput,
@@ -34,7 +35,6 @@ const MODULE = 'visits';
 /** A phone photo after the browser's own downscaling is well under this. */
 export const MAX_PHOTO_BYTES = 3 * 1024 * 1024;
 export const MAX_PHOTOS_PER_VISIT = 9;
-export const MAX_BATCH = 200;
 
 // ------------------------------------------------------------------------------------------
 // mappers

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { visitItem, visitResult } from '../records/schemas';
-import { MAX_BATCH } from '../records/service';
+import { MAX_BATCH, visitItem, visitResult } from '../records/schemas';
 
 export const MAX_RECENT = 20;
 export const DEFAULT_RECENT = 5;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuery, paged } from '../../http/common-schemas';
-import { areaCodeQuery, boolQuery, dateField, idField, monthField, requiredText, textField, versionField } from '../common';
+import { areaCodeQuery, boolQuery, dateField, idField, monthField, requiredText, textField, versionField } from '../fields';
 import { ATTENDANCE_STATUSES } from '../rules';
 
 export const MEMBER_ROLES = ['first_secretary', 'leader', 'member'] as const;
