@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Db } from '../db/db';
 import { ctxOf } from '../http/auth-hooks';
 import { errorEnvelope } from '../http/common-schemas';
@@ -7,37 +6,14 @@ import { errors } from '../http/errors';
 import { typed, type Module } from '../http/types';
 import { registryCalendar, today } from './common';
 import { toEventItem } from './events/service';
-import { eventItem } from './events/schemas';
 import { loadHouseholdSections } from './household-sections';
 import { householdService } from './households/service';
-import { householdWithMembers, idParam } from './households/schemas';
+import { idParam } from './households/schemas';
+import { householdPage } from './page-schemas';
 import { STATUS_LABELS, type HouseholdStatus, QUALITY_RULES, type QualityRule } from './rules';
 import { exitCheck } from './workflow/exit';
 import { workflowRepo } from './workflow/repository';
-import { exitVerdictSchema, workflowItem } from './workflow/schemas';
 import { toItem } from './workflow/service';
-
-export const householdPage = z.object({
-  household: householdWithMembers,
-  statusHistory: z.array(
-    z.object({
-      id: z.number(),
-      fromStatus: z.string().nullable(),
-      fromStatusLabel: z.string().nullable(),
-      toStatus: z.string(),
-      toStatusLabel: z.string(),
-      date: z.string(),
-      reason: z.string().nullable(),
-      workflowId: z.number().nullable(),
-      actorName: z.string().nullable(),
-    }),
-  ),
-  events: z.array(eventItem),
-  workflows: z.array(workflowItem),
-  qualityIssues: z.array(z.object({ rule: z.string(), ruleLabel: z.string(), severity: z.string(), message: z.string(), personId: z.number().nullable() })),
-  exitCheck: exitVerdictSchema,
-  sections: z.record(z.string(), z.object({ title: z.string(), data: z.unknown(), error: z.string().optional() })),
-});
 
 const label = (s: string | null) => (s ? (STATUS_LABELS[s as HouseholdStatus] ?? s) : null);
 

@@ -8,31 +8,8 @@ import { householdFilters } from '../households/schemas';
 import { regErrors } from '../common';
 import { exportRoster, importTemplate } from './export';
 import { importService } from './service';
+import { importItem } from './schemas';
 
-const importItem = z.object({
-  id: z.number(),
-  filename: z.string(),
-  format: z.enum(['xlsx', 'csv']),
-  status: z.enum(['queued', 'parsing', 'importing', 'done', 'failed']),
-  statusLabel: z.string(),
-  message: z.string().nullable(),
-  username: z.string(),
-  totalRows: z.number(),
-  processedRows: z.number(),
-  totalHouseholds: z.number(),
-  processedHouseholds: z.number(),
-  created: z.number(),
-  updated: z.number(),
-  unchanged: z.number(),
-  failedHouseholds: z.number(),
-  failedRows: z.number(),
-  parseMs: z.number().nullable(),
-  importMs: z.number().nullable(),
-  hasErrorFile: z.boolean(),
-  errorSample: z.array(z.object({ sheet: z.string(), rowNo: z.number(), reason: z.string() })),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
 const errs = { 400: errorEnvelope, 403: errorEnvelope, 404: errorEnvelope, 409: errorEnvelope, 413: errorEnvelope };
 const tags = ['registry'];
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
