@@ -63,6 +63,23 @@ describe('roles and permissions', () => {
     expect(del.body.error.code).toBe('E1413');
   });
 
+  it('shows the role list to role viewers and user maintainers only', async () => {
+    await admin.post('/api/areas', { code: '450000', name: '广西壮族自治区' });
+    const mk = async (username: string, roleCodes: string[]) => {
+      const r = await admin.post('/api/users', { username, name: username, areaCode: '450000', dataScope: 'area_below', roleCodes, password: 'Role#Pass123' });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      const c = t.client();
+      await c.login(username, 'Role#Pass123');
+      await c.post('/api/auth/password', { oldPassword: 'Role#Pass123', newPassword: 'Role#Pass456' });
+      return c;
+    };
+    await admin.post('/api/roles', { code: 'user_keeper', name: '用户维护', permissions: ['system:user:view', 'system:user:edit'] });
+    expect((await (await mk('keeper', ['user_keeper'])).get('/api/roles')).status).toBe(200);
+    const coop = await (await mk('coopman', ['coop'])).get('/api/roles');
+    expect(coop.status).toBe(403);
+    expect(coop.body.error.code).toBe('E1105');
+  });
+
   it('validates code, name, permissions and duplicates', async () => {
     const cases: [Record<string, unknown>, number, RegExp][] = [
       [{ code: 'Bad-Code', name: '甲', permissions: [] }, 400, /角色代码：角色代码须以小写字母开头/],

@@ -1,5 +1,7 @@
 import { ctxOf } from '../http/auth-hooks';
 import { errorEnvelope, idParams, okResponse } from '../http/common-schemas';
+import { can } from '../http/context';
+import { errors } from '../http/errors';
 import { typed, type Module } from '../http/types';
 import { createRoleBody, listRolesResponse, permissionCatalogue as catalogueSchema, roleFieldLabels, roleItem, updateRoleBody } from './schemas';
 import { permissionCatalogue, roleService } from './service';
@@ -11,9 +13,14 @@ export const roleRoutes: Module = (app, { db }) => {
   const config = (permission: string) => ({ permission, fieldLabels: roleFieldLabels });
 
   r.get('/api/roles', {
-    config: config('system:role:view'),
-    schema: { tags: ['roles'], operationId: 'listRoles', summary: '角色列表（内置角色在前）', response: { 200: listRolesResponse, ...errs } },
-    handler: () => roleService.list(db),
+    // Also for whoever maintains users: the user form picks roles from this list.
+    config: { fieldLabels: roleFieldLabels },
+    schema: { tags: ['roles'], operationId: 'listRoles', summary: '角色列表（内置角色在前；需要 system:role:view 或 system:user:edit）', response: { 200: listRolesResponse, ...errs } },
+    handler: (req) => {
+      const ctx = ctxOf(req);
+      if (!can(ctx, 'system:role:view') && !can(ctx, 'system:user:edit')) throw errors.forbidden('system:role:view');
+      return roleService.list(db);
+    },
   });
   r.post('/api/roles', {
     config: config('system:role:edit'),
