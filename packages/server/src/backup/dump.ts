@@ -41,7 +41,8 @@ const OUTPUT_SETTINGS = [
   `SET bytea_output = 'hex'`,
 ];
 
-export type TableManifest = { name: string; columns: string[]; rows: number; checksum: string };
+/** `key`: the columns the checksum orders by (the primary key; all columns when there is none). */
+export type TableManifest = { name: string; columns: string[]; key: string[]; rows: number; checksum: string };
 export type SequenceManifest = { name: string; lastValue: number | null };
 export type Manifest = {
   format: number;
@@ -57,7 +58,8 @@ export type Manifest = {
 type TableInfo = {
   name: string;
   columns: string[];
-  orderBy: string; // SQL, ready to use
+  key: string[];
+  collatable: Set<string>;
   identity: { column: string; sequence: string }[];
 };
 
@@ -82,20 +84,19 @@ async function listTables(client: pg.PoolClient): Promise<TableInfo[]> {
     JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
     WHERE k.contype = 'f' AND k.conrelid <> k.confrelid`);
 
-  const byTable = new Map<string, TableInfo & { pk: { pos: number; expr: string }[]; all: string[] }>();
+  const byTable = new Map<string, TableInfo & { pk: { pos: number; column: string }[] }>();
   for (const r of cols.rows) {
     if (SKIP_TABLES.has(r.table)) continue;
     let t = byTable.get(r.table);
-    if (!t) byTable.set(r.table, (t = { name: r.table, columns: [], orderBy: '', identity: [], pk: [], all: [] }));
+    if (!t) byTable.set(r.table, (t = { name: r.table, columns: [], key: [], collatable: new Set(), identity: [], pk: [] }));
     t.columns.push(r.column);
-    const expr = r.collatable ? `${q(r.column)} COLLATE "C"` : q(r.column);
-    t.all.push(expr);
-    if (r.pk_pos !== null) t.pk.push({ pos: r.pk_pos, expr });
+    if (r.collatable) t.collatable.add(r.column);
+    if (r.pk_pos !== null) t.pk.push({ pos: r.pk_pos, column: r.column });
     if (r.seq) t.identity.push({ column: r.column, sequence: r.seq });
   }
   for (const t of byTable.values()) {
     // A table without a primary key is ordered by all of its columns: still deterministic.
-    t.orderBy = (t.pk.length ? t.pk.sort((a, b) => a.pos - b.pos).map((p) => p.expr) : t.all).join(', ');
+    t.key = t.pk.length ? t.pk.sort((a, b) => a.pos - b.pos).map((p) => p.column) : [...t.columns];
   }
 
   // Parents before children (Kahn's algorithm, alphabetical among equals for a stable file).
@@ -112,12 +113,14 @@ async function listTables(client: pg.PoolClient): Promise<TableInfo[]> {
     }
   }
   return order.map((n) => {
-    const { name, columns, orderBy, identity } = byTable.get(n)!;
-    return { name, columns, orderBy, identity };
+    const { name, columns, key, collatable, identity } = byTable.get(n)!;
+    return { name, columns, key, collatable, identity };
   });
 }
 
-function selectSql(table: string, columns: string[], orderBy: string) {
+/** The checksum query: text keys compare byte-wise, so the database's collation cannot change the order. */
+function selectSql(table: string, columns: string[], key: string[], collatable: Set<string>) {
+  const orderBy = key.map((c) => (collatable.has(c) ? `${q(c)} COLLATE "C"` : q(c))).join(', ');
   return `COPY (SELECT ${columns.map(q).join(', ')} FROM ${q(table)} ORDER BY ${orderBy}) TO STDOUT`;
 }
 
@@ -169,9 +172,9 @@ export async function backupDatabase(pool: pg.Pool, file: string, log: (m: strin
     const manifests: TableManifest[] = [];
     for (const t of tables) {
       await write(`#TABLE ${t.name}\n`);
-      const r = await streamTable(client, selectSql(t.name, t.columns, t.orderBy), write);
+      const r = await streamTable(client, selectSql(t.name, t.columns, t.key, t.collatable), write);
       await write('\\.\n');
-      manifests.push({ name: t.name, columns: t.columns, rows: r.rows, checksum: r.checksum });
+      manifests.push({ name: t.name, columns: t.columns, key: t.key, rows: r.rows, checksum: r.checksum });
       if (r.rows >= 10_000) log(`  ${t.name}: ${r.rows.toLocaleString('en-US')} 行`);
     }
     gz.end();
@@ -260,7 +263,7 @@ export async function restoreDatabase(pool: pg.Pool, file: string, log: (m: stri
     for (const t of manifest.tables) {
       const have = target.get(t.name);
       if (!have) throw new Error(`目标数据库缺少表 ${t.name}，无法恢复`);
-      const missing = t.columns.filter((c) => !have.columns.includes(c));
+      const missing = [...t.columns, ...t.key].filter((c) => !have.columns.includes(c));
       if (missing.length) throw new Error(`目标数据库的表 ${t.name} 缺少列 ${missing.join('、')}，无法恢复`);
     }
 
@@ -308,7 +311,8 @@ export async function restoreDatabase(pool: pg.Pool, file: string, log: (m: stri
       const results: RestoreResult['tables'] = [];
       for (const t of manifest.tables) {
         const info = target.get(t.name)!;
-        const r = await streamTable(client, selectSql(t.name, t.columns, info.orderBy));
+        // The backup's own key order, so a later change of primary key cannot upset the comparison.
+        const r = await streamTable(client, selectSql(t.name, t.columns, t.key, info.collatable));
         results.push({ name: t.name, rows: r.rows, checksum: r.checksum, ok: r.rows === t.rows && r.checksum === t.checksum });
       }
       const bad = results.filter((r) => !r.ok);

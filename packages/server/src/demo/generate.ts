@@ -335,57 +335,38 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
   let households = 0;
   let persons = 0;
   let statusChanges = 0;
-  for (const [ti, t] of county.townships.entries()) {
+  // Pipelined: while PostgreSQL takes one township's COPY, the next township is generated
+  // (yielding to the event loop after each village so the COPY stream keeps flowing). Ids are
+  // reserved only once the previous COPY is done, as the connection is busy until then.
+  const generate = async (t: TownshipPlan) => {
     const hh: DemoHousehold[] = [];
     for (const v of t.villages) {
-      hh.push(
-        ...generateVillage(
-          rng.fork(`village:${v.code}`),
-          { countyCode: county.code, townshipCode: t.code, townshipName: t.name, villageCode: v.code, villageName: v.name, groups: v.groups, households: v.households },
-          ids,
-        ),
-      );
+      const input = { countyCode: county.code, townshipCode: t.code, townshipName: t.name, villageCode: v.code, villageName: v.name, groups: v.groups, households: v.households };
+      hh.push(...generateVillage(rng.fork(`village:${v.code}`), input, ids));
+      await new Promise((resolve) => setImmediate(resolve));
     }
+    return hh;
+  };
+  let copying: Promise<void> = Promise.resolve();
+  let next = county.townships.length ? generate(county.townships[0]) : null;
+  for (const [ti, t] of county.townships.entries()) {
+    const hh = await next!;
+    await copying;
     const nPersons = hh.reduce((s, h) => s + h.members.length, 0);
     const nHistory = hh.reduce((s, h) => s + h.history.length, 0);
-    const firstHousehold = await reserveIds(client, 'household', hh.length);
-    let personId = await reserveIds(client, 'person', nPersons);
-    let historyId = await reserveIds(client, 'household_status_history', nHistory);
-    const hLines: string[] = [];
-    const pLines: string[] = [];
-    const iLines: string[] = [];
-    const sLines: string[] = [];
-    for (const [i, h] of hh.entries()) {
-      const householdId = firstHousehold + i;
-      const headId = personId;
-      for (const p of h.members) {
-        pLines.push(
-          [
-            county.code, personId, householdId, h.areaCode, txt(p.name), p.sex, p.idNumber, p.birthDate, p.relation, p.ethnicity,
-            p.education, p.schooling, p.health, num(p.disabilityGrade), p.labour, txt(p.workStatus), num(p.workMonths),
-            p.civilCapacity, bool(p.medicalInsurance), bool(p.pensionInsurance), txt(p.phone), num(p.disabilityCategory), p.joinedDate,
-            p.joinedReason,
-          ].join('\t'),
-        );
-        iLines.push(`${p.idNumber}\t${county.code}\t${personId}`);
-        personId++;
-      }
-      hLines.push(
-        [
-          county.code, householdId, h.householdNo, h.areaCode, h.townshipCode, h.villageCode, txt(h.address), txt(h.members[0].name), headId,
-          txt(h.phone), txt(h.bankName), txt(h.bankAccount), h.category, h.identificationStandard, h.identificationYear, h.mainCause,
-          codeArray(h.secondaryCauses), h.housingSafety, bool(h.waterSafe), bool(h.electricity), h.incomeWagesFen, h.incomeBusinessFen,
-          h.incomeTransferFen, h.incomePropertyFen, h.netIncomePerCapitaFen, h.members.length, h.status, h.statusSince,
-          bool(h.prefFamilyPlanning), bool(h.prefVeteran), h.incomeYear, bool(h.foodClothingSecured), bool(h.educationSecured),
-          bool(h.medicalSecured),
-        ].join('\t'),
-      );
-      for (const c of h.history) sLines.push(`${county.code}\t${historyId++}\t${householdId}\t${txt(c.from)}\t${c.to}\t${c.on}\t${c.reason}\t${DEMO_ACTOR}`);
-    }
-    await copyLines(client, HOUSEHOLD_COPY, hLines);
-    await copyLines(client, PERSON_COPY, pLines);
-    await copyLines(client, PERSON_INDEX_COPY, iLines);
-    await copyLines(client, HISTORY_COPY, sLines);
+    const lines = encodeTownship(county.code, hh, {
+      household: await reserveIds(client, 'household', hh.length),
+      person: await reserveIds(client, 'person', nPersons),
+      history: await reserveIds(client, 'household_status_history', nHistory),
+    });
+    copying = (async () => {
+      await copyLines(client, HOUSEHOLD_COPY, lines.households);
+      await copyLines(client, PERSON_COPY, lines.persons);
+      await copyLines(client, PERSON_INDEX_COPY, lines.index);
+      await copyLines(client, HISTORY_COPY, lines.history);
+    })();
+    copying.catch(() => {}); // awaited below; this only keeps a failure from being "unhandled" meanwhile
+    next = ti + 1 < county.townships.length ? generate(county.townships[ti + 1]) : null;
     households += hh.length;
     persons += nPersons;
     statusChanges += nHistory;
@@ -393,6 +374,7 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
       o.log(`  ${ti + 1}/${county.townships.length} ${t.name}：${t.villages.length} 个村，${hh.length.toLocaleString('en-US')} 户，${nPersons.toLocaleString('en-US')} 人`);
     }
   }
+  await copying;
 
   const counts = {
     townships: county.townships.length,
@@ -420,6 +402,41 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
     counts,
     users: userRows.map((u) => ({ username: u.username, password: DEMO_PASSWORD, role: u.role, areaCode: u.area })),
   };
+}
+
+/** COPY text lines of one township, with ids taken from the reserved blocks. */
+function encodeTownship(countyCode: string, hh: DemoHousehold[], first: { household: number; person: number; history: number }) {
+  const out = { households: [] as string[], persons: [] as string[], index: [] as string[], history: [] as string[] };
+  let personId = first.person;
+  let historyId = first.history;
+  for (const [i, h] of hh.entries()) {
+    const householdId = first.household + i;
+    const headId = personId;
+    for (const p of h.members) {
+      out.persons.push(
+        [
+          countyCode, personId, householdId, h.areaCode, txt(p.name), p.sex, p.idNumber, p.birthDate, p.relation, p.ethnicity,
+          p.education, p.schooling, p.health, num(p.disabilityGrade), p.labour, txt(p.workStatus), num(p.workMonths),
+          p.civilCapacity, bool(p.medicalInsurance), bool(p.pensionInsurance), txt(p.phone), num(p.disabilityCategory), p.joinedDate,
+          p.joinedReason,
+        ].join('\t'),
+      );
+      out.index.push(`${p.idNumber}\t${countyCode}\t${personId}`);
+      personId++;
+    }
+    out.households.push(
+      [
+        countyCode, householdId, h.householdNo, h.areaCode, h.townshipCode, h.villageCode, txt(h.address), txt(h.members[0].name), headId,
+        txt(h.phone), txt(h.bankName), txt(h.bankAccount), h.category, h.identificationStandard, h.identificationYear, h.mainCause,
+        codeArray(h.secondaryCauses), h.housingSafety, bool(h.waterSafe), bool(h.electricity), h.incomeWagesFen, h.incomeBusinessFen,
+        h.incomeTransferFen, h.incomePropertyFen, h.netIncomePerCapitaFen, h.members.length, h.status, h.statusSince,
+        bool(h.prefFamilyPlanning), bool(h.prefVeteran), h.incomeYear, bool(h.foodClothingSecured), bool(h.educationSecured),
+        bool(h.medicalSecured),
+      ].join('\t'),
+    );
+    for (const c of h.history) out.history.push(`${countyCode}\t${historyId++}\t${householdId}\t${txt(c.from)}\t${c.to}\t${c.on}\t${c.reason}\t${DEMO_ACTOR}`);
+  }
+  return out;
 }
 
 const HOUSEHOLD_COPY = `COPY household (county_code, id, household_no, area_code, township_code, village_code, address, head_name, head_person_id,
