@@ -81,6 +81,13 @@ describe('单位包村', () => {
 
 describe('帮扶干部', () => {
   let cadre1: number;
+  it('offers the county’s units to a township station, not another county’s', async () => {
+    const r = await stationA.get('/api/visits/units');
+    expect(r.body.items.map((u: { name: string }) => u.name).sort()).toEqual(['区交通运输局', '区文广旅局'].sort());
+    const k = await stationA.get('/api/visits/units?keyword=交通');
+    expect(k.body.items.map((u: { name: string }) => u.name)).toEqual(['区交通运输局']);
+  });
+
   it('registers a cadre from a login (name taken from the account) and one without a login', async () => {
     const r = await stationA.post('/api/visits/cadres', { userId: f.users.cadre1, unitOrgId: f.orgs.jt, post: '科员' });
     expect(r.status).toBe(200);

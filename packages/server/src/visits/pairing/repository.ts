@@ -427,3 +427,24 @@ export const exemptionRepo = {
       .executeTakeFirst();
   },
 };
+
+/**
+ * 帮扶单位 a caller may pick: units of the counties the caller works in (a county bureau helps
+ * villages of every township), or the caller's own unit.
+ */
+export function unitsReachable(db: DbOrTx, access: VisitAccess, keyword: string | undefined, limit: number) {
+  let q = db
+    .selectFrom('org as o')
+    .innerJoin('area as a', 'a.code', 'o.area_code')
+    .select(['o.id', 'o.name', 'o.county_code', 'a.name as area_name'])
+    .where('o.kind', '=', 'unit')
+    .where('o.status', '=', 'active')
+    .where((eb) =>
+      eb.or([
+        countyVisible(access, 'o.county_code')(eb),
+        ...(access.unitOrgId ? [eb('o.id', '=', access.unitOrgId)] : []),
+      ]),
+    );
+  if (keyword) q = q.where('o.name', 'ilike', containsPattern(keyword));
+  return q.orderBy(pinyin('o.name')).limit(limit).execute();
+}

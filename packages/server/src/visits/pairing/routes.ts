@@ -26,6 +26,8 @@ import {
   unitVillageItem,
   updateCadreBody,
   updateUnitVillageBody,
+  unitsQuery,
+  unitsResponse,
 } from './schemas';
 import { pairingService as s } from './service';
 
@@ -35,6 +37,12 @@ export const cfg = (permission: string) => ({ permission, fieldLabels: VISIT_FIE
 
 export function pairingRoutes(app: FastifyInstance, { db }: Deps) {
   const r = typed(app);
+
+  r.get('/api/visits/units', {
+    config: cfg('visit:view'),
+    schema: { tags, operationId: 'listHelpingUnits', summary: '可选的帮扶单位（本人所在县的帮扶单位）', querystring: unitsQuery, response: { 200: unitsResponse, ...errs } },
+    handler: (req) => s.units(db, ctxOf(req), req.query.keyword),
+  });
 
   // 单位包村
   r.get('/api/visits/unit-villages', {

@@ -206,3 +206,6 @@ export const createExemptionBody = z
 export type CreateExemptionBody = z.infer<typeof createExemptionBody>;
 
 export const idParam = z.strictObject({ id: idField('编号') });
+
+export const unitsQuery = z.strictObject({ keyword: z.string().trim().max(50, '关键字不能超过 50 个字').optional() });
+export const unitsResponse = z.object({ items: z.array(z.object({ id: z.number(), name: z.string(), countyCode: z.string().nullable(), areaName: z.string() })) });

@@ -16,6 +16,7 @@ import {
   findUser,
   pairingRepo,
   unitVillageRepo,
+  unitsReachable,
 } from './repository';
 import type {
   CadreItem,
@@ -157,6 +158,11 @@ async function checkLogin(db: DbOrTx, county: string, userId: number, selfCadreI
 // ------------------------------------------------------------------------------------------
 
 export const pairingService = {
+  async units(db: Db, ctx: Ctx, keyword?: string) {
+    const rows = await unitsReachable(db, accessOf(ctx), keyword, 50);
+    return { items: rows.map((r) => ({ id: r.id, name: r.name, countyCode: r.county_code, areaName: r.area_name })) };
+  },
+
   // ---------------- 单位包村 ----------------
   async listUnitVillages(db: Db, ctx: Ctx, q: { page: number; pageSize: number; areaCode?: string; unitOrgId?: number; current: boolean }) {
     const r = await unitVillageRepo.list(db, accessOf(ctx), { ...q, areaPrefix: prefixOf(q.areaCode) });
