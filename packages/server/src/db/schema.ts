@@ -437,6 +437,11 @@ export type Database = {
   loan_settlement: LoanSettlementTable;
   loan_roster: LoanRosterTable;
   loan_reimbursement_claim: LoanReimbursementClaimTable;
+  loan_notice: LoanNoticeTable;
+  loan_quarter_report: LoanQuarterReportTable;
+  loan_statement_import: LoanStatementImportTable;
+  loan_statement_line: LoanStatementLineTable;
+  loan_work_fund: LoanWorkFundTable;
 };
 
 // --- 结对帮扶与走访 (migrations 040–041) ---
@@ -676,7 +681,7 @@ export type LoanSchemeTable = {
   remind_days: number;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
   superseded_at: Timestamp | null;
 };
 
@@ -690,8 +695,8 @@ export type LoanQuotaTable = {
   document_no: string | null;
   note: string | null;
   version: Generated<number>;
-  created_at: DefaultTimestamp;
-  updated_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
 };
 
 export type LoanQuotaDecisionTable = {
@@ -705,7 +710,7 @@ export type LoanQuotaDecisionTable = {
   reason: string;
   decided_by: number | null;
   decided_by_name: string | null;
-  decided_at: DefaultTimestamp;
+  decided_at: Generated<Timestamp>;
 };
 
 export type LoanNumberSeqTable = { county_code: string; kind: string; year: number; last: number };
@@ -733,8 +738,8 @@ export type LoanCertificateTable = {
   reject_reason: string | null;
   version: Generated<number>;
   created_by: number | null;
-  created_at: DefaultTimestamp;
-  updated_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
 };
 
 export type LoanStage = 'village' | 'station' | 'coop' | 'county_office' | 'credit_union';
@@ -780,15 +785,15 @@ export type LoanApplicationTable = {
   submitted_on: string;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: DefaultTimestamp;
-  updated_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
 };
 
 export type LoanApplicationEventTable = {
   county_code: string;
   id: Id;
   application_id: number;
-  at: DefaultTimestamp;
+  at: Generated<Timestamp>;
   on_date: string;
   action: 'submit' | 'approve' | 'return' | 'reject' | 'withdraw' | 'resubmit' | 'quota_decision' | 'remind' | 'escalate' | 'disburse';
   stage: string | null;
@@ -837,8 +842,8 @@ export type LoanTable = {
   version: Generated<number>;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: DefaultTimestamp;
-  updated_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
 };
 
 export type LoanInstalmentTable = {
@@ -865,7 +870,7 @@ export type LoanRepaymentTable = {
   note: string | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
 };
 
 export type LoanSubsidyStatus = 'not_applicable' | 'pending' | 'earned' | 'forfeited' | 'paid' | 'settled' | 'reimbursed';
@@ -883,7 +888,7 @@ export type LoanSubsidyTable = {
   reason: Generated<string>;
   determined_on: string | null;
   version: Generated<number>;
-  updated_at: DefaultTimestamp;
+  updated_at: Generated<Timestamp>;
 };
 
 export type LoanSubsidyPaymentTable = {
@@ -901,14 +906,14 @@ export type LoanSubsidyPaymentTable = {
   claim_id: number | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
 };
 
 export type LoanSubsidyEventTable = {
   county_code: string;
   id: Id;
   loan_id: number;
-  at: DefaultTimestamp;
+  at: Generated<Timestamp>;
   on_date: string;
   event: 'due' | 'earned' | 'forfeited' | 'reopened' | 'paid' | 'settled' | 'reimbursed' | 'not_applicable';
   amount_fen: Generated<number>;
@@ -924,8 +929,8 @@ export type LoanFundAccountTable = {
   area_code: string;
   name: string;
   balance_fen: Generated<number>;
-  created_at: DefaultTimestamp;
-  updated_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
 };
 
 export type LoanFundTransferTable = {
@@ -945,7 +950,7 @@ export type LoanFundTransferTable = {
   reversal_of: number | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
 };
 
 export type LoanFundEntryTable = {
@@ -965,7 +970,7 @@ export type LoanFundEntryTable = {
   memo: string | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
 };
 
 export type LoanSettlementTable = {
@@ -986,7 +991,7 @@ export type LoanSettlementTable = {
   note: string | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
 };
 
 export type LoanRosterTable = {
@@ -1003,7 +1008,7 @@ export type LoanRosterTable = {
   filed_by_name: string | null;
   claim_id: number | null;
   version: Generated<number>;
-  created_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
 };
 
 export type LoanReimbursementClaimTable = {
@@ -1020,5 +1025,71 @@ export type LoanReimbursementClaimTable = {
   decided_by_name: string | null;
   decision_note: string | null;
   version: Generated<number>;
-  created_at: DefaultTimestamp;
+  created_at: Generated<Timestamp>;
+};
+
+export type LoanNoticeTable = {
+  county_code: string;
+  id: Id;
+  township_code: string;
+  year: number;
+  month: number;
+  due_on: string;
+  issued_on: string;
+  late: boolean;
+  content: Json;
+  issued_by_name: string | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type LoanQuarterReportTable = {
+  county_code: string;
+  id: Id;
+  township_code: string;
+  reporter: 'station' | 'coop';
+  year: number;
+  quarter: number;
+  due_on: string;
+  submitted_on: string;
+  late: boolean;
+  figures: Json;
+  submitted_by_name: string | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type LoanStatementImportTable = {
+  county_code: string;
+  id: Id;
+  statement_date: string;
+  filename: string;
+  row_count: number;
+  bad_rows: Json;
+  imported_by_name: string | null;
+  created_at: Generated<Timestamp>;
+};
+
+export type LoanStatementLineTable = {
+  county_code: string;
+  import_id: number;
+  row_no: number;
+  loan_no: string;
+  borrower_name: string | null;
+  principal_fen: number | null;
+  disbursed_on: string | null;
+  repaid_fen: number | null;
+  outstanding_fen: number | null;
+};
+
+export type LoanWorkFundTable = {
+  county_code: string;
+  id: Id;
+  year: number;
+  recipient_kind: 'township_gov' | 'credit_union' | 'finance_bureau' | 'poverty_office';
+  area_code: string;
+  recipient_name: string;
+  amount_fen: number;
+  purpose: string;
+  document_no: string;
+  decided_by_name: string | null;
+  created_at: Generated<Timestamp>;
 };

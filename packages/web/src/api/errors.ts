@@ -1,6 +1,9 @@
 import type { FormInstance } from 'antd';
 import { feedback } from '../app/feedback';
 import { ApiError, ERR, type FieldIssue } from './client';
+import { fieldOfIssue, type FieldLabels } from './fieldIssues';
+
+export type { FieldLabels };
 
 /**
  * Passed as TanStack Query `meta` (or directly) to say how an error should be shown:
@@ -20,26 +23,6 @@ declare module '@tanstack/react-query' {
     mutationMeta: ErrorMeta;
     defaultError: Error;
   }
-}
-
-/**
- * The server names a field by its Chinese label (姓名), by its path (roleCodes.0) or, for
- * unknown keys, by a comma list. Returns the form field the issue belongs to, if any.
- */
-export type FieldLabels = Record<string, string | readonly string[]>;
-
-export function fieldOfIssue(issue: FieldIssue, names: string[], labels: FieldLabels = {}): string | null {
-  const f = issue.field.trim();
-  if (!f) return null;
-  if (names.includes(f)) return f;
-  const head = f.split('.')[0];
-  if (names.includes(head)) return head;
-  for (const n of names) {
-    const l = labels[n];
-    const list = typeof l === 'string' ? [l] : (l ?? []);
-    if (list.includes(f) || list.includes(head)) return n;
-  }
-  return null;
 }
 
 /** Puts server issues on the form's fields; returns the issues no field claimed. */

@@ -4,7 +4,8 @@ import { Breadcrumb, Button, Dropdown, Grid, Layout, Menu, Spin, Tag, Typography
 import { Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, Outlet, useLocation, useMatches, useNavigate, useNavigation } from 'react-router';
 import { setCsrfToken } from '../api/client';
-import { authApi, can, DATA_SCOPE_LABELS, useSessionUser, type SessionUser } from '../auth/session';
+import { authApi, can, DATA_SCOPE_LABELS, useSessionUser } from '../auth/session';
+import { visibleMenu } from './menu';
 import { menuTree } from './modules';
 import { Forbidden } from './NotFound';
 import type { MenuNode, RouteHandle } from './types';
@@ -12,18 +13,13 @@ import './layout.css';
 
 type MenuItem = Required<MenuProps>['items'][number];
 
-function visibleMenu(nodes: MenuNode[], user: SessionUser): MenuItem[] {
-  const out: MenuItem[] = [];
-  for (const n of nodes) {
-    if (!can(user, n.permission)) continue;
-    if (n.children) {
-      const children = visibleMenu(n.children, user);
-      if (children.length) out.push({ key: `group:${n.key}`, icon: n.icon, label: n.label, children });
-    } else if (n.path) {
-      out.push({ key: n.path, icon: n.icon, label: <Link to={n.path}>{n.label}</Link> });
-    }
-  }
-  return out;
+/** antd Menu items for the entries the user may see. */
+function menuItems(nodes: MenuNode[]): MenuItem[] {
+  return nodes.map((n) =>
+    n.children
+      ? { key: `group:${n.key}`, icon: n.icon, label: n.label, children: menuItems(n.children) }
+      : { key: n.path!, icon: n.icon, label: <Link to={n.path!}>{n.label}</Link> },
+  );
 }
 
 function leafPaths(nodes: MenuNode[], parents: string[] = [], acc = new Map<string, string[]>()) {
@@ -64,13 +60,14 @@ export default function AppLayout() {
     document.title = handle?.title ? `${handle.title} - 扶贫工作站` : '扶贫工作站';
   }, [handle?.title]);
 
-  const items = useMemo(() => visibleMenu(menuTree, user), [user]);
+  const items = useMemo(() => menuItems(visibleMenu(menuTree, user)), [user]);
   const selected = selectedPath(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(() => (selected ? (LEAVES.get(selected) ?? []) : []));
+  // The current page's group is open whenever the menu is shown in full.
   useEffect(() => {
     const groups = selected ? (LEAVES.get(selected) ?? []) : [];
-    setOpenKeys((prev) => [...new Set([...prev, ...groups])]);
-  }, [selected]);
+    if (!collapsed) setOpenKeys((prev) => [...new Set([...prev, ...groups])]);
+  }, [selected, collapsed]);
 
   const logout = useMutation({
     mutationFn: authApi.logout,
@@ -112,11 +109,13 @@ export default function AppLayout() {
             items={items}
             selectedKeys={selected ? [selected] : []}
             openKeys={collapsed ? undefined : openKeys}
-            onOpenChange={(keys) => setOpenKeys(keys as string[])}
+            // A collapsing menu reports every group closed; that is not the user's choice.
+            onOpenChange={(keys) => !collapsed && setOpenKeys(keys as string[])}
             onClick={() => narrow && setCollapsed(true)}
           />
         </nav>
       </Layout.Sider>
+      {narrow && !collapsed && <div className="app-sider-mask" aria-hidden onClick={() => setCollapsed(true)} />}
       <Layout>
         <Layout.Header className="app-header">
           <Button

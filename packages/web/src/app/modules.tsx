@@ -1,3 +1,4 @@
+import { mergeMenus } from './menu';
 import type { FeatureModule, MenuNode } from './types';
 import { systemModule } from '../modules/system';
 
@@ -21,18 +22,7 @@ export const MENU_ORDER = {
   system: 90, // 系统管理
 } as const;
 
-function mergeNodes(nodes: MenuNode[]): MenuNode[] {
-  const byKey = new Map<string, MenuNode>();
-  for (const n of nodes) {
-    const prev = byKey.get(n.key);
-    if (!prev) byKey.set(n.key, { ...n, children: n.children ? [...n.children] : undefined });
-    else prev.children = mergeNodes([...(prev.children ?? []), ...(n.children ?? [])]);
-  }
-  const sorted = [...byKey.values()].sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
-  return sorted.map((n) => (n.children ? { ...n, children: mergeNodes(n.children) } : n));
-}
-
-export const menuTree: MenuNode[] = mergeNodes(featureModules.flatMap((m) => m.menu));
+export const menuTree: MenuNode[] = mergeMenus(featureModules.flatMap((m) => m.menu));
 export const moduleRoutes = featureModules.flatMap((m) => m.routes);
 export const auditModuleNames: Record<string, string> = Object.assign({}, ...featureModules.map((m) => m.auditModules ?? {}));
 export const auditActionNames: Record<string, string> = Object.assign({}, ...featureModules.map((m) => m.auditActions ?? {}));

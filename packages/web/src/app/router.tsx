@@ -6,7 +6,11 @@ import { moduleRoutes } from './modules';
 import { queryClient } from './queryClient';
 import { RouteError } from './RouteError';
 
-const booting = <Spin size="large" style={{ display: 'block', margin: '30vh auto' }} />;
+const booting = (
+  <div style={{ display: 'flex', justifyContent: 'center', paddingTop: '30vh' }}>
+    <Spin size="large" />
+  </div>
+);
 
 function loginUrl(from: string) {
   return from && from !== '/' && !from.startsWith('/login') ? `/login?redirect=${encodeURIComponent(from)}` : '/login';

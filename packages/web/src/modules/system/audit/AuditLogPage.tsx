@@ -18,6 +18,7 @@ import { ExportButton } from '../../../components/ExportButton';
 import { FilterBar, ListCard } from '../../../components/ListPage';
 import { formatDateTime } from '../../../lib/format';
 import { useListParams } from '../../../lib/useListParams';
+import { diffRows, showValue, type DiffRow } from './diff';
 import './audit.css';
 
 export type AuditEntry = AuditItem;
@@ -66,14 +67,6 @@ const COMMON_FIELDS: Record<string, string> = { code: '代码', name: '名称', 
 const fieldName = (module: string, f: string) => FIELD_NAMES[module]?.[f] ?? COMMON_FIELDS[f];
 
 const fetchLog = (query: Record<string, unknown>, signal?: AbortSignal) => api.get<Paged<AuditEntry>>('/api/audit-log', query as never, signal);
-
-function show(v: unknown): string {
-  if (v === undefined) return '';
-  if (v === null) return '（空）';
-  if (typeof v === 'boolean') return v ? '是' : '否';
-  if (typeof v === 'string' || typeof v === 'number') return String(v);
-  return JSON.stringify(v);
-}
 
 type FilterForm = { range?: [Dayjs, Dayjs] | null; username?: string; module?: string; keyword?: string };
 
@@ -174,21 +167,6 @@ export default function AuditLogPage() {
   );
 }
 
-type DiffRow = { field: string; before: unknown; after: unknown; changed: boolean };
-
-const asRecord = (v: unknown): Record<string, unknown> | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
-
-export function diffRows(beforeValue: unknown, afterValue: unknown): DiffRow[] {
-  const before = asRecord(beforeValue);
-  const after = asRecord(afterValue);
-  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
-  return keys.map((k) => {
-    const b = before ? before[k] : undefined;
-    const a = after ? after[k] : undefined;
-    return { field: k, before: b, after: a, changed: JSON.stringify(b) !== JSON.stringify(a) };
-  });
-}
-
 function AuditDrawer({ entry, onClose }: { entry: AuditEntry; onClose: () => void }) {
   const rows = diffRows(entry.before, entry.after);
   return (
@@ -232,8 +210,8 @@ function AuditDrawer({ entry, onClose }: { entry: AuditEntry; onClose: () => voi
               </span>
             ),
           },
-          { title: '修改前', dataIndex: 'before', render: (v) => <span className="audit-before">{show(v)}</span> },
-          { title: '修改后', dataIndex: 'after', render: (v) => <span className="audit-after">{show(v)}</span> },
+          { title: '修改前', dataIndex: 'before', render: (v) => <span className="audit-before">{showValue(v)}</span> },
+          { title: '修改后', dataIndex: 'after', render: (v) => <span className="audit-after">{showValue(v)}</span> },
         ]}
       />
     </Drawer>

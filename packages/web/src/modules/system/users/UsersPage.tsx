@@ -1,4 +1,4 @@
-import { CopyOutlined, PlusOutlined } from '@ant-design/icons';
+import { CopyOutlined, PlusOutlined, PrinterOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -25,6 +25,7 @@ import { DATA_SCOPE_LABELS, DATA_SCOPE_OPTIONS, useCan, useSessionUser, type Dat
 import { AreaTreeSelect } from '../../../components/AreaTreeSelect';
 import { ExportButton } from '../../../components/ExportButton';
 import { FilterBar, ListCard } from '../../../components/ListPage';
+import { PrintableRoster, PrintButton } from '../../../components/print/PrintableRoster';
 import { OrgSelect } from '../../../components/OrgSelect';
 import { formatDateTime } from '../../../lib/format';
 import { changedFields, parseForm, zodRules, settled } from '../../../lib/form';
@@ -58,6 +59,7 @@ export default function UsersPage() {
   const roles = useQuery({ ...rolesQuery, enabled: can('system:role:view') || editable });
   const [drawer, setDrawer] = useState<{ user: UserItem | null } | null>(null);
   const [shownPassword, setShownPassword] = useState<{ user: string; password: string; title: string } | null>(null);
+  const [printing, setPrinting] = useState(false);
 
   const q = useQuery({
     queryKey: ['users', 'list', list.query],
@@ -89,7 +91,7 @@ export default function UsersPage() {
   });
 
   const columns: TableColumnsType<UserItem> = [
-    { title: '用户名', dataIndex: 'username', key: 'username', sorter: true, sortOrder: list.sortOrderOf('username') },
+    { title: '用户名', dataIndex: 'username', key: 'username', sorter: true, sortOrder: list.sortOrderOf('username'), onCell: () => ({ style: { whiteSpace: 'nowrap' } }) },
     { title: '姓名', dataIndex: 'name', key: 'name', sorter: true, sortOrder: list.sortOrderOf('name') },
     { title: '手机号', dataIndex: 'phoneMasked', render: (v) => v ?? '—' },
     { title: '所属机构', dataIndex: 'orgName', render: (v) => v ?? '—' },
@@ -193,6 +195,9 @@ export default function UsersPage() {
               { title: '最后登录', value: (r) => formatDateTime(r.lastLoginAt) },
             ]}
           />
+          <Button icon={<PrinterOutlined />} onClick={() => setPrinting(true)}>
+            打印签收表
+          </Button>
           {editable && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setDrawer({ user: null })}>
               新增用户
@@ -239,7 +244,66 @@ export default function UsersPage() {
         />
       )}
       {shownPassword && <PasswordOnceModal {...shownPassword} onClose={() => setShownPassword(null)} />}
+      {printing && <ReceiptRosterModal query={list.query} onClose={() => setPrinting(false)} />}
     </ListCard>
+  );
+}
+
+const ROSTER_MAX = 500;
+
+/**
+ * 账号领取签收表: the users the filters match, for each to sign on receiving the account
+ * (the initial password is told in person). Uses the shared PrintableRoster.
+ */
+function ReceiptRosterModal({ query, onClose }: { query: Record<string, unknown>; onClose: () => void }) {
+  const me = useSessionUser();
+  const q = useQuery({
+    queryKey: ['users', 'roster', query],
+    queryFn: async ({ signal }) => {
+      const rows: UserItem[] = [];
+      for (let page = 1; rows.length < ROSTER_MAX; page++) {
+        const r = await fetchUsers({ ...query, page, pageSize: 200 }, signal);
+        rows.push(...r.items);
+        if (rows.length >= r.total || r.items.length < 200) return { rows, total: r.total };
+      }
+      return { rows, total: rows.length };
+    },
+  });
+  return (
+    <Modal
+      open
+      width={1000}
+      title="打印账号领取签收表"
+      onCancel={onClose}
+      footer={
+        <Space>
+          <Button onClick={onClose}>关闭</Button>
+          <PrintButton disabled={!q.data} />
+        </Space>
+      }
+    >
+      {q.data && q.data.total > q.data.rows.length && (
+        <Alert type="warning" showIcon title={`符合条件的用户有 ${q.data.total} 人，只打印前 ${q.data.rows.length} 人，请缩小筛选范围后分批打印。`} style={{ marginBottom: 12 }} />
+      )}
+      {q.data && (
+        <PrintableRoster<UserItem>
+          title="系统账号领取签收表"
+          unit={me.orgName ?? me.areaName ?? undefined}
+          rows={q.data.rows}
+          rowKey={(u) => u.id}
+          columns={[
+            { key: 'name', title: '姓名', width: '20mm' },
+            { key: 'username', title: '用户名', width: '34mm' },
+            { key: 'org', title: '所属机构', render: (u) => u.orgName ?? '' },
+            { key: 'area', title: '岗位区划', width: '24mm', render: (u) => u.areaName ?? '' },
+            { key: 'roles', title: '角色', render: (u) => u.roles.map((r) => r.name).join('、') },
+            { key: 'sign', title: '本人签名', signature: true },
+          ]}
+          notes="初始密码由管理员当面或电话告知本人，首次登录须修改密码；账号仅限本人使用，不得转借。"
+          signatures={['经办人', '审核人']}
+        />
+      )}
+    </Modal>
   );
 }
 
