@@ -17,6 +17,9 @@ export const nameField = (label: string, max = 50) =>
     .max(max, `${label}不能超过 ${max} 个字`)
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `${label}不能包含控制字符`);
 
+/** An optional query-string filter; `?areaCode=` (empty, as forms send it) counts as absent. */
+export const optionalParam = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const sortField = z.number({ error: '排序号必须是数字' }).int('排序号必须是整数').min(0, '排序号不能小于 0').max(99999, '排序号不能超过 99999');
 
 export const areaItem = z.object({
@@ -36,9 +39,9 @@ export const areaItem = z.object({
 export type AreaItem = z.infer<typeof areaItem>;
 
 export const listAreasQuery = z.strictObject({
-  parentCode: codeField.optional(),
-  level: areaLevelSchema.optional(),
-  keyword: z.string().trim().max(50, '关键字不能超过 50 个字').optional(),
+  parentCode: optionalParam(codeField),
+  level: optionalParam(areaLevelSchema),
+  keyword: optionalParam(z.string().trim().max(50, '关键字不能超过 50 个字')),
 });
 export const listAreasResponse = z.object({ items: z.array(areaItem), truncated: z.boolean() });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery, paged } from '../http/common-schemas';
+import { optionalParam } from '../areas/schemas';
 
 // A date (from the start of that day, China time) or a full ISO timestamp.
 const instant = z
@@ -11,14 +12,14 @@ const instant = z
 export const listAuditQuery = z.strictObject({
   ...pageQuery,
   order: z.enum(['asc', 'desc'], { error: '排序方向只能是 asc 或 desc' }).default('desc'),
-  from: instant.optional(),
-  to: instant.optional(),
-  username: z.string().trim().max(64).optional(),
-  module: z.string().trim().max(32).optional(),
-  action: z.string().trim().max(32).optional(),
-  entity: z.string().trim().max(32).optional(),
-  entityId: z.string().trim().max(64).optional(),
-  keyword: z.string().trim().max(100, '关键字不能超过 100 个字').optional(),
+  from: optionalParam(instant),
+  to: optionalParam(instant),
+  username: optionalParam(z.string().trim().max(64)),
+  module: optionalParam(z.string().trim().max(32)),
+  action: optionalParam(z.string().trim().max(32)),
+  entity: optionalParam(z.string().trim().max(32)),
+  entityId: optionalParam(z.string().trim().max(64)),
+  keyword: optionalParam(z.string().trim().max(100, '关键字不能超过 100 个字')),
 });
 export type ListAuditQuery = z.infer<typeof listAuditQuery>;
 

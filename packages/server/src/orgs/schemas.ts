@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { phoneSchema } from '@fupin/shared/schemas/common';
 import { pageQuery, paged } from '../http/common-schemas';
-import { nameField } from '../areas/schemas';
+import { nameField, optionalParam } from '../areas/schemas';
 
 const areaCode = z.string({ error: '所在区划必须是文本' }).trim().regex(/^\d{6,15}$/, '所在区划代码须为 6 至 15 位数字');
 const kind = z.string({ error: '机构类型必须是文本' }).trim().min(1, '请选择机构类型').max(32);
@@ -27,10 +27,10 @@ export type OrgItem = z.infer<typeof orgItem>;
 export const listOrgsQuery = z.strictObject({
   ...pageQuery,
   sort: z.enum(['name', 'areaCode', 'kind'], { error: '排序字段只能是 name、areaCode、kind' }).default('name'),
-  areaCode: areaCode.optional(),
-  kind: kind.optional(),
-  keyword: z.string().trim().max(50, '关键字不能超过 50 个字').optional(),
-  status: z.enum(['active', 'disabled'], { error: '状态只能是 active 或 disabled' }).optional(),
+  areaCode: optionalParam(areaCode),
+  kind: optionalParam(kind),
+  keyword: optionalParam(z.string().trim().max(50, '关键字不能超过 50 个字')),
+  status: optionalParam(z.enum(['active', 'disabled'], { error: '状态只能是 active 或 disabled' })),
 });
 export const listOrgsResponse = paged(orgItem);
 

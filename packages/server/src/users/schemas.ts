@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { phoneSchema } from '@fupin/shared/schemas/common';
 import { pageQuery, paged } from '../http/common-schemas';
-import { nameField } from '../areas/schemas';
+import { nameField, optionalParam } from '../areas/schemas';
 
 export const DATA_SCOPES = ['all', 'custom', 'area', 'area_below', 'self'] as const;
 export const DATA_SCOPE_LABELS: Record<(typeof DATA_SCOPES)[number], string> = {
@@ -46,11 +46,11 @@ export type UserItem = z.infer<typeof userItem>;
 export const listUsersQuery = z.strictObject({
   ...pageQuery,
   sort: z.enum(['name', 'username', 'createdAt', 'lastLoginAt'], { error: '排序字段只能是 name、username、createdAt、lastLoginAt' }).default('name'),
-  areaCode: areaCode.optional(),
-  orgId: z.coerce.number({ error: '所属机构必须是编号' }).int().positive().optional(),
-  keyword: z.string().trim().max(50, '关键字不能超过 50 个字').optional(),
-  status: z.enum(['active', 'disabled'], { error: '状态只能是 active 或 disabled' }).optional(),
-  roleCode: z.string().trim().max(32).optional(),
+  areaCode: optionalParam(areaCode),
+  orgId: optionalParam(z.coerce.number({ error: '所属机构必须是编号' }).int().positive()),
+  keyword: optionalParam(z.string().trim().max(50, '关键字不能超过 50 个字')),
+  status: optionalParam(z.enum(['active', 'disabled'], { error: '状态只能是 active 或 disabled' })),
+  roleCode: optionalParam(z.string().trim().max(32)),
 });
 export const listUsersResponse = paged(userItem);
 

@@ -130,6 +130,13 @@ describe('users', () => {
     expect(cadres.body.items.map((u: { username: string }) => u.username).sort()).toEqual(['along', 'zhaoliu']);
     const byOrg = await admin.get(`/api/users?orgId=${orgs.committeeA}`);
     expect(byOrg.body.items.map((u: { username: string }) => u.username)).toEqual(['zhangsan']);
+    // Forms send empty filters; they mean "no filter", not a 400.
+    const blanks = await admin.get('/api/users?areaCode=&orgId=&status=&roleCode=&keyword=');
+    expect(blanks.status).toBe(200);
+    expect(blanks.body.total).toBeGreaterThanOrEqual(6);
+    expect((await admin.get('/api/orgs?areaCode=&kind=&status=')).status).toBe(200);
+    expect((await admin.get('/api/areas?parentCode=&level=&keyword=')).body.items.map((a: { code: string }) => a.code)).toEqual([REGION.province]);
+    expect((await admin.get('/api/audit-log?from=&to=&module=')).status).toBe(200);
     const byUsername = await admin.get('/api/users?sort=username&order=desc&pageSize=2');
     expect(byUsername.body.items.map((u: { username: string }) => u.username)).toEqual(['zhaoliu', 'zhangsan']);
   });
