@@ -681,7 +681,7 @@ export type LoanSchemeTable = {
   remind_days: number;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
   superseded_at: Timestamp | null;
 };
 
@@ -695,8 +695,8 @@ export type LoanQuotaTable = {
   document_no: string | null;
   note: string | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanQuotaDecisionTable = {
@@ -710,7 +710,7 @@ export type LoanQuotaDecisionTable = {
   reason: string;
   decided_by: number | null;
   decided_by_name: string | null;
-  decided_at: Generated<Timestamp>;
+  decided_at: DefaultTimestamp;
 };
 
 export type LoanNumberSeqTable = { county_code: string; kind: string; year: number; last: number };
@@ -738,8 +738,8 @@ export type LoanCertificateTable = {
   reject_reason: string | null;
   version: Generated<number>;
   created_by: number | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanStage = 'village' | 'station' | 'coop' | 'county_office' | 'credit_union';
@@ -785,15 +785,15 @@ export type LoanApplicationTable = {
   submitted_on: string;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanApplicationEventTable = {
   county_code: string;
   id: Id;
   application_id: number;
-  at: Generated<Timestamp>;
+  at: DefaultTimestamp;
   on_date: string;
   action: 'submit' | 'approve' | 'return' | 'reject' | 'withdraw' | 'resubmit' | 'quota_decision' | 'remind' | 'escalate' | 'disburse';
   stage: string | null;
@@ -842,8 +842,8 @@ export type LoanTable = {
   version: Generated<number>;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanInstalmentTable = {
@@ -870,7 +870,7 @@ export type LoanRepaymentTable = {
   note: string | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanSubsidyStatus = 'not_applicable' | 'pending' | 'earned' | 'forfeited' | 'paid' | 'settled' | 'reimbursed';
@@ -888,7 +888,7 @@ export type LoanSubsidyTable = {
   reason: Generated<string>;
   determined_on: string | null;
   version: Generated<number>;
-  updated_at: Generated<Timestamp>;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanSubsidyPaymentTable = {
@@ -906,14 +906,14 @@ export type LoanSubsidyPaymentTable = {
   claim_id: number | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanSubsidyEventTable = {
   county_code: string;
   id: Id;
   loan_id: number;
-  at: Generated<Timestamp>;
+  at: DefaultTimestamp;
   on_date: string;
   event: 'due' | 'earned' | 'forfeited' | 'reopened' | 'paid' | 'settled' | 'reimbursed' | 'not_applicable';
   amount_fen: Generated<number>;
@@ -929,8 +929,8 @@ export type LoanFundAccountTable = {
   area_code: string;
   name: string;
   balance_fen: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 };
 
 export type LoanFundTransferTable = {
@@ -950,7 +950,7 @@ export type LoanFundTransferTable = {
   reversal_of: number | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanFundEntryTable = {
@@ -970,7 +970,7 @@ export type LoanFundEntryTable = {
   memo: string | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanSettlementTable = {
@@ -991,7 +991,7 @@ export type LoanSettlementTable = {
   note: string | null;
   created_by: number | null;
   created_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanRosterTable = {
@@ -1008,7 +1008,7 @@ export type LoanRosterTable = {
   filed_by_name: string | null;
   claim_id: number | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanReimbursementClaimTable = {
@@ -1025,7 +1025,7 @@ export type LoanReimbursementClaimTable = {
   decided_by_name: string | null;
   decision_note: string | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanNoticeTable = {
@@ -1039,7 +1039,7 @@ export type LoanNoticeTable = {
   late: boolean;
   content: Json;
   issued_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanQuarterReportTable = {
@@ -1054,7 +1054,7 @@ export type LoanQuarterReportTable = {
   late: boolean;
   figures: Json;
   submitted_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanStatementImportTable = {
@@ -1065,7 +1065,7 @@ export type LoanStatementImportTable = {
   row_count: number;
   bad_rows: Json;
   imported_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
 
 export type LoanStatementLineTable = {
@@ -1091,5 +1091,5 @@ export type LoanWorkFundTable = {
   purpose: string;
   document_no: string;
   decided_by_name: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: DefaultTimestamp;
 };
