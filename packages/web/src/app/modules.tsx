@@ -1,6 +1,7 @@
 import { mergeMenus } from './menu';
 import type { FeatureModule, MenuNode } from './types';
 import { systemModule } from '../modules/system';
+import { visitsModule } from '../modules/visits';
 
 /**
  * The module registry. A feature module lives in src/modules/<name>/ and exports a
@@ -9,6 +10,7 @@ import { systemModule } from '../modules/system';
  */
 export const featureModules: FeatureModule[] = [
   systemModule,
+  visitsModule,
   // registryModule, loansModule, visitsModule — src/modules/{registry,loans,visits}/
 ];
 
