@@ -336,9 +336,14 @@ export const claimService = {
       if (body.approve) {
         await tx.updateTable('loan_roster').set({ status: 'reimbursed', version: sql`version + 1` }).where('county_code', '=', c.countyCode).where('claim_id', '=', id).execute();
         const pays = await tx.selectFrom('loan_subsidy_payment').select(['loan_id', 'amount_fen']).where('county_code', '=', c.countyCode).where('claim_id', '=', id).execute();
-        for (const p of pays) {
-          await tx.updateTable('loan_subsidy').set({ status: 'reimbursed' }).where('county_code', '=', c.countyCode).where('loan_id', '=', p.loan_id).execute();
-          await loanRepo.subsidyEvent(tx, { county_code: c.countyCode, loan_id: p.loan_id, on_date: on, event: 'reimbursed', amount_fen: p.amount_fen, document: c.claimNo, note: '县财政局审核报账', actor_name: actor.name });
+        if (pays.length) {
+          await tx.updateTable('loan_subsidy').set({ status: 'reimbursed' }).where('county_code', '=', c.countyCode).where('loan_id', 'in', pays.map((p) => p.loan_id)).execute();
+          for (let i = 0; i < pays.length; i += 5000) {
+            await tx
+              .insertInto('loan_subsidy_event')
+              .values(pays.slice(i, i + 5000).map((p) => ({ county_code: c.countyCode, loan_id: p.loan_id, on_date: on, event: 'reimbursed' as const, amount_fen: p.amount_fen, document: c.claimNo, note: '县财政局审核报账', actor_name: actor.name })))
+              .execute();
+          }
         }
         const fo = await accountFor(tx, c.countyCode, 'finance_office', c.townshipCode);
         await postLine(tx, actor, {

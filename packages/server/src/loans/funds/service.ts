@@ -346,9 +346,16 @@ export const fundService = {
         .where('settlement_id', 'is', null)
         .returning(['loan_id', 'amount_fen'])
         .execute();
-      for (const p of payments) {
-        await tx.updateTable('loan_subsidy').set({ status: 'settled' }).where('county_code', '=', t.countyCode).where('loan_id', '=', p.loan_id).where('status', '=', 'paid').execute();
-        await loanRepo.subsidyEvent(tx, { county_code: t.countyCode, loan_id: p.loan_id, on_date: on, event: 'settled', amount_fen: p.amount_fen, document: body.docNo, note: `${label}结算`, actor_name: actor.name });
+      // Set-based: a township may have thousands of payments in a quarter.
+      if (payments.length) {
+        const ids = payments.map((p) => p.loan_id);
+        await tx.updateTable('loan_subsidy').set({ status: 'settled' }).where('county_code', '=', t.countyCode).where('loan_id', 'in', ids).where('status', '=', 'paid').execute();
+        for (let i = 0; i < payments.length; i += 5000) {
+          await tx
+            .insertInto('loan_subsidy_event')
+            .values(payments.slice(i, i + 5000).map((p) => ({ county_code: t.countyCode, loan_id: p.loan_id, on_date: on, event: 'settled' as const, amount_fen: p.amount_fen, document: body.docNo, note: `${label}结算`, actor_name: actor.name })))
+            .execute();
+        }
       }
       await writeAudit(tx, ctx, {
         module: 'loan',
