@@ -2,6 +2,7 @@ import { mergeMenus } from './menu';
 import type { FeatureModule, MenuNode } from './types';
 import { systemModule } from '../modules/system';
 import { visitsModule } from '../modules/visits';
+import { registryModule } from '../modules/registry';
 
 /**
  * The module registry. A feature module lives in src/modules/<name>/ and exports a
@@ -10,8 +11,9 @@ import { visitsModule } from '../modules/visits';
  */
 export const featureModules: FeatureModule[] = [
   systemModule,
+  registryModule,
   visitsModule,
-  // registryModule, loansModule, visitsModule — src/modules/{registry,loans,visits}/
+  // loansModule, visitsModule — src/modules/{loans,visits}/
 ];
 
 /** Positions of the top-level groups of ui.md, so modules land where users expect them. */

@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, makeIdNumber, todayInChina } from '@fupin/shared';
+import { demoUser, launch, login, newPage } from './browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const day = todayInChina();
+const ago = (n: number) => addDays(day, -n);
+// IDs born on a date the demo generator does not use for its own people
+const idOf = (seq: number, birth = '1961-02-03') => makeIdNumber('450000', birth, seq);
+
+/** A JSON call from inside the logged-in page (same cookie, CSRF token from /api/auth/me). */
+async function call(page: Page, method: string, url: string, body?: unknown) {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const me = await (await fetch('/api/auth/me')).json();
+      const r = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: r.status, body: await r.json().catch(() => null) };
+    },
+    { method, url, body },
+  );
+}
+
+async function loggedIn(role: string) {
+  const u = demoUser(role);
+  const { context, page } = await newPage(browser, { acceptDownloads: true });
+  await login(page, u.username, u.password);
+  await expect.poll(() => page.url(), { timeout: 20_000 }).not.toMatch(/\/login/);
+  return { context, page, user: u };
+}
+
+/** Types a date into an antd DatePicker found by its label. */
+async function setDate(page: Page, scope: ReturnType<Page['locator']>, label: string, date: string) {
+  const input = scope.getByLabel(label);
+  await input.click();
+  await input.fill(date);
+  // Tab commits the typed date without submitting the form (Enter would submit it)
+  await page.keyboard.press('Tab');
+}
+
+function household(villageCode: string, headId: string, name: string) {
+  return {
+    areaCode: villageCode,
+    address: '测试组 1 号',
+    category: 'general',
+    identificationStandard: 'national',
+    mainCause: 'illness',
+    housingSafety: 'B',
+    waterSafe: true,
+    incomeYear: 2025,
+    incomeWagesFen: 600_000,
+    members: [{ name, idNumber: headId, relation: 'head', ethnicity: 'han', education: 'junior', schooling: 'not_in_school', health: 'healthy', labour: 'ordinary', workStatus: 'local', workMonths: 6 }],
+  };
+}
+
+describe('registry in the browser', () => {
+  it('imports a file: good households go in, the bad one comes back in an error workbook with its reason', async () => {
+    const { context, page, user } = await loggedIn('station');
+    try {
+      const villages = (await call(page, 'GET', `/api/areas?parentCode=${user.areaCode}`)).body.items;
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('花名册');
+      ws.addRow(['某镇扶贫对象花名册']);
+      ws.addRow(['行政村', '姓名', '与户主关系', '身份证号码', '民族', '健康状况', '劳动技能', '工资性收入（元）']);
+      ws.addRow([villages[0].name, '浏览器甲', '户主', idOf(11), '汉族', '健康', '普通劳动力', 8000]);
+      ws.addRow([villages[0].name, '浏览器乙', '户主', Number(idOf(13)), '汉族', '健康', '普通劳动力', 9000]);
+      const file = path.join(os.tmpdir(), `registry-import-${Date.now()}.xlsx`);
+      await wb.xlsx.writeFile(file);
+
+      await page.goto('/registry/import');
+      await page.getByText('导入农户档案').first().waitFor();
+      await page.locator('input[type=file]').setInputFiles(file);
+      await page.getByText(/新建 1 户，更新 0 户，未变化 0 户，失败 1 户/).waitFor({ timeout: 60_000 });
+      await page.getByText(/Excel 保存为数字/).first().waitFor();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /下载错误行文件/ }).click()]);
+      const saved = path.join(os.tmpdir(), `errors-${Date.now()}.xlsx`);
+      await download.saveAs(saved);
+      const back = new ExcelJS.Workbook();
+      await back.xlsx.readFile(saved);
+      const rows = back.worksheets[0].getSheetValues().filter(Boolean) as unknown[][];
+      expect(rows[0]).toContain('错误原因');
+      expect(rows).toHaveLength(2);
+      expect(String(rows[1].at(-1))).toMatch(/第 4 行：身份证号：身份证号码被 Excel 保存为数字/);
+      fs.rmSync(file, { force: true });
+      fs.rmSync(saved, { force: true });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('takes a household through identification to announcement, each level in its own account', async () => {
+    const clerk = await loggedIn('village_clerk');
+    const headId = idOf(21, '1958-08-08');
+    let hid = 0;
+    try {
+      const created = await call(clerk.page, 'POST', '/api/registry/households', household(clerk.user.areaCode, headId, '浏览器识别'));
+      expect(created.status).toBe(200);
+      hid = created.body.id;
+      await clerk.page.goto(`/registry/households/${hid}`);
+      await clerk.page.getByRole('button', { name: /启动流程/ }).click();
+      const modal = clerk.page.getByRole('dialog');
+      await setDate(clerk.page, modal, '日期', ago(20));
+      await modal.getByRole('button', { name: /启\s*动/ }).click();
+      await expect.poll(() => clerk.page.url(), { timeout: 20_000 }).toMatch(/\/registry\/workflows\?open=/);
+      const drawer = clerk.page.getByRole('dialog');
+      await drawer.getByText('村级民主评议').first().waitFor();
+      await setDate(clerk.page, drawer, '日期', ago(18));
+      await drawer.getByLabel('参会人数').fill('30');
+      await drawer.getByRole('button', { name: /提\s*交/ }).click();
+      await drawer.getByText('张贴村级公示').waitFor({ timeout: 20_000 });
+      await setDate(clerk.page, drawer, '公示开始日期', ago(15));
+      await drawer.getByRole('button', { name: /提\s*交/ }).click();
+      await drawer.getByText(/公示期满，待乡镇审核/).first().waitFor({ timeout: 20_000 });
+    } finally {
+      await clerk.context.close();
+    }
+
+    const station = await loggedIn('station');
+    try {
+      await station.page.goto('/registry/workflows');
+      await station.page.getByRole('link', { name: '浏览器识别户' }).or(station.page.getByText('浏览器识别户')).first().click();
+      const drawer = station.page.getByRole('dialog');
+      await drawer.getByText('乡镇审核').first().waitFor();
+      await drawer.getByLabel('意见').fill('经审核情况属实');
+      await drawer.getByRole('button', { name: /提\s*交/ }).click();
+      await drawer.getByText(/待县级审批/).first().waitFor({ timeout: 20_000 });
+    } finally {
+      await station.context.close();
+    }
+
+    const county = await loggedIn('county_office');
+    try {
+      await county.page.goto('/registry/workflows');
+      await county.page.getByText('浏览器识别户').first().click();
+      const drawer = county.page.getByRole('dialog');
+      await drawer.getByText('县级审批').first().waitFor();
+      await drawer.getByRole('button', { name: /提\s*交/ }).click();
+      await drawer.getByText('发布公告').first().waitFor({ timeout: 20_000 });
+      await drawer.getByLabel('公告文号').fill('测发〔2026〕1号');
+      await drawer.getByRole('button', { name: /提\s*交/ }).click();
+      await drawer.getByText(/已完成/).first().waitFor({ timeout: 20_000 });
+      const h = await call(county.page, 'GET', `/api/registry/households/${hid}`);
+      expect(h.body.status).toBe('identified');
+    } finally {
+      await county.context.close();
+    }
+  });
+
+  it('shows a household page with members masked, history and the exit check, and refuses another village', async () => {
+    const clerk = await loggedIn('village_clerk');
+    try {
+      const list = await call(clerk.page, 'GET', '/api/registry/households?pageSize=1');
+      const h = list.body.items[0];
+      await clerk.page.goto(`/registry/households/${h.id}`);
+      await clerk.page.getByText(`${h.headName}户`).first().waitFor();
+      await clerk.page.getByRole('tab', { name: /家庭成员/ }).waitFor();
+      await clerk.page.getByText(/\d{4}\*{10}[\dX]{4}/).first().waitFor();
+      expect(await clerk.page.getByRole('button', { name: '查看完整信息' }).count()).toBe(0);
+      await clerk.page.getByRole('tab', { name: '状态变更' }).click();
+      await clerk.page.locator('.ant-timeline-item').first().waitFor();
+      await clerk.page.getByRole('tab', { name: '退出核验' }).click();
+      await clerk.page.getByText(/收入稳定超过贫困线|人均纯收入|收入年度/).first().waitFor();
+      // a household of another village: not found
+      const other = await call(clerk.page, 'GET', `/api/registry/households/999999999`);
+      expect(other.status).toBe(404);
+      await clerk.page.goto('/registry/households/999999999');
+      await clerk.page.getByText('农户不存在或不在您的管辖范围内').waitFor();
+    } finally {
+      await clerk.context.close();
+    }
+  });
+});
