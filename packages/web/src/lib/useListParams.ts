@@ -1,5 +1,5 @@
-import type { TablePaginationConfig, TableProps } from 'antd';
-import type { SortOrder } from 'antd/es/table/interface';
+import type { TablePaginationConfig } from 'antd';
+import type { FilterValue, SorterResult, SortOrder } from 'antd/es/table/interface';
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 
@@ -51,8 +51,9 @@ export function useListParams(defaults: ListDefaults = {}) {
     [setSp],
   );
 
-  const onTableChange = useCallback<NonNullable<TableProps<unknown>['onChange']>>(
-    (pagination, _f, sorter) => {
+  // Generic in the row type, so it can be passed to any <Table<Row> onChange>.
+  const onTableChange = useCallback(
+    <T,>(pagination: TablePaginationConfig, _f: Record<string, FilterValue | null>, sorter: SorterResult<T> | SorterResult<T>[]) => {
       const s = Array.isArray(sorter) ? sorter[0] : sorter;
       setSp((prev) => {
         const next = new URLSearchParams(prev);

@@ -158,7 +158,7 @@ export default function AuditLogPage() {
         dataSource={q.data?.items}
         loading={q.isFetching}
         pagination={list.pagination(q.data?.total)}
-        onChange={list.onTableChange as never}
+        onChange={list.onTableChange}
         onRow={(r) => ({ onDoubleClick: () => setOpen(r) })}
         scroll={{ x: 1000 }}
       />

@@ -165,7 +165,7 @@ export default function OrgsPage() {
         dataSource={q.data?.items}
         loading={q.isFetching}
         pagination={list.pagination(q.data?.total)}
-        onChange={list.onTableChange as never}
+        onChange={list.onTableChange}
         scroll={{ x: 900 }}
       />
       {drawer && <OrgDrawer org={drawer.org} kinds={kinds.options} onClose={() => setDrawer(null)} />}

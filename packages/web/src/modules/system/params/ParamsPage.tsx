@@ -75,7 +75,7 @@ export default function ParamsPage() {
         dataSource={rows.slice((list.page - 1) * list.pageSize, list.page * list.pageSize)}
         loading={q.isFetching}
         pagination={list.pagination(rows.length)}
-        onChange={list.onTableChange as never}
+        onChange={list.onTableChange}
       />
       {editing && <ParamModal param={editing} onClose={() => setEditing(null)} />}
     </ListCard>

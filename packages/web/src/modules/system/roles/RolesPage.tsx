@@ -121,7 +121,7 @@ export default function RolesPage() {
         dataSource={rows.slice((list.page - 1) * list.pageSize, list.page * list.pageSize)}
         loading={roles.isFetching}
         pagination={list.pagination(rows.length)}
-        onChange={list.onTableChange as never}
+        onChange={list.onTableChange}
         scroll={{ x: 800 }}
       />
       {drawer && <RoleDrawer role={drawer.role} catalogue={perms.data ?? []} readOnly={!editable || !!drawer.role?.builtin} onClose={() => setDrawer(null)} />}

@@ -232,7 +232,7 @@ export default function UsersPage() {
         dataSource={q.data?.items}
         loading={q.isFetching}
         pagination={list.pagination(q.data?.total)}
-        onChange={list.onTableChange as never}
+        onChange={list.onTableChange}
         scroll={{ x: 1300 }}
       />
       {drawer && (
