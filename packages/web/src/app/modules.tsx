@@ -3,6 +3,7 @@ import type { FeatureModule, MenuNode } from './types';
 import { systemModule } from '../modules/system';
 import { visitsModule } from '../modules/visits';
 import { registryModule } from '../modules/registry';
+import { loansModule } from '../modules/loans';
 
 /**
  * The module registry. A feature module lives in src/modules/<name>/ and exports a
@@ -12,8 +13,8 @@ import { registryModule } from '../modules/registry';
 export const featureModules: FeatureModule[] = [
   systemModule,
   registryModule,
+  loansModule,
   visitsModule,
-  // loansModule, visitsModule — src/modules/{loans,visits}/
 ];
 
 /** Positions of the top-level groups of ui.md, so modules land where users expect them. */
