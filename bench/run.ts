@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { hashPassword } from '../packages/server/src/auth/password';
 import { bootstrap } from '../packages/server/src/bootstrap';
 import { createDb, createPool } from '../packages/server/src/db/db';
 import { startEmbeddedPostgres } from '../packages/server/src/db/embedded';
@@ -206,7 +207,7 @@ async function cannon(name: string, opts: autocannon.Options, note = ''): Promis
     method: (opts.method as string) ?? 'GET',
     path: new URL(String(opts.url)).pathname + new URL(String(opts.url)).search,
     requests: r.requests.total,
-    rps: Math.round(r.requests.total / duration),
+    rps: Math.round((r.requests.total / duration) * 10) / 10,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
@@ -308,6 +309,17 @@ async function benchHttp(url: string, s: DemoScale): Promise<HttpResult[]> {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A yardstick for how busy the machine is: one argon2id hash costs ~7 ms of CPU on an idle core
+ * (stack-notes.md); on a shared machine the measured time shows how much of a core we got.
+ */
+async function argon2Ms(): Promise<number> {
+  await hashPassword('warm-up');
+  const t0 = performance.now();
+  for (let i = 0; i < 10; i++) await hashPassword(`probe-${i}`);
+  return Math.round(((performance.now() - t0) / 10) * 10) / 10;
+}
+
 async function machine(url: string) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -325,6 +337,7 @@ async function machine(url: string) {
     cpu: os.cpus()[0]?.model ?? '',
     memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
     loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    argon2Ms: await argon2Ms(),
     node: process.version,
     postgres: v,
     embedded: !process.env.DATABASE_URL,
@@ -340,13 +353,14 @@ async function main() {
     await bootstrap(createDb(pool), { adminPassword: `Bench#${randomBytes(6).toString('hex')}` });
     await pool.end();
     const info = await machine(db.url);
-    log(`${info.cores} cores, ${info.memoryGiB} GiB, Node ${info.node}, PostgreSQL ${info.postgres}, load ${info.loadAverage.join(' ')}`);
+    log(`${info.cores} cores, ${info.memoryGiB} GiB, Node ${info.node}, PostgreSQL ${info.postgres}, load ${info.loadAverage.join(' ')}, argon2 ${info.argon2Ms} ms`);
 
     const loads: LoadResult[] = [await benchLoad(db.url, 'township')];
     if (scale !== 'township') loads.push(await benchLoad(db.url, scale));
     const http = values['no-http'] ? [] : await benchHttp(db.url, scale);
 
-    const result: BenchResult = { scale, machine: { ...info, loadAverageAfter: os.loadavg().map((x) => Math.round(x * 100) / 100) }, duration, connections, loads, http };
+    const after = { loadAverageAfter: os.loadavg().map((x) => Math.round(x * 100) / 100), argon2MsAfter: await argon2Ms() };
+    const result: BenchResult = { scale, machine: { ...info, ...after }, duration, connections, loads, http };
     const dir = path.join(here, 'results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, `${scale}.json`), JSON.stringify(result, null, 2) + '\n');
