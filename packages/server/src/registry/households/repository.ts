@@ -6,7 +6,7 @@ import { containsPattern } from '../../db/sql-helpers';
 import { scopeFilter, type Scope } from '../../scope/scope';
 import type { HouseholdFilters, ListPersonsQuery } from './schemas';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type AnyEb = ExpressionBuilder<any, any>;
 
 export type HouseholdRow = Selectable<HouseholdTable> & {
@@ -18,7 +18,7 @@ export type HouseholdRow = Selectable<HouseholdTable> & {
 export type PersonRow = Selectable<PersonTable>;
 
 const inScope = (scope: Scope, alias: string) => (eb: AnyEb) =>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   scopeFilter<any, any>(scope, { area: `${alias}.area_code`, county: `${alias}.county_code` })(eb);
 
 /** The 18-character resident ID a search term or document number stands for. */

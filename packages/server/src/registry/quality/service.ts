@@ -6,10 +6,10 @@ import { today } from '../common';
 import { QUALITY_RULES, type QualityRule } from '../rules';
 import { recheckHouseholds } from './check';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type AnyEb = ExpressionBuilder<any, any>;
 const inScope = (scope: Scope, alias: string) => (eb: AnyEb) =>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   scopeFilter<any, any>(scope, { area: `${alias}.area_code`, county: `${alias}.county_code` })(eb);
 
 export type IssueFilters = { rule?: string; severity?: 'error' | 'warning'; townshipCode?: string; villageCode?: string; householdId?: number };

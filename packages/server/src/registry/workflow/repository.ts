@@ -4,10 +4,10 @@ import type { RegistryWorkflowTable } from '../../db/schema';
 import { scopeFilter, type Scope } from '../../scope/scope';
 import type { ListWorkflowsQuery } from './schemas';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type AnyEb = ExpressionBuilder<any, any>;
 const inScope = (scope: Scope, alias: string) => (eb: AnyEb) =>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   scopeFilter<any, any>(scope, { area: `${alias}.area_code`, county: `${alias}.county_code` })(eb);
 
 export type WorkflowRow = Selectable<RegistryWorkflowTable>;

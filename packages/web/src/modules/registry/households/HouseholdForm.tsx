@@ -111,7 +111,7 @@ export function HouseholdDrawer({ household, onClose }: { household: HouseholdDe
       feedback.message.success(editing ? '已保存' : `已建档：${h.headName}户（${h.householdNo}）`);
       await qc.invalidateQueries({ queryKey: ['registry'] });
       onClose();
-      if (!editing) navigate(`/registry/households/${h.id}`);
+      if (!editing) void navigate(`/registry/households/${h.id}`);
     },
   });
 

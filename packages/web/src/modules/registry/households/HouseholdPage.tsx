@@ -54,7 +54,7 @@ function StartWorkflowModal({ household, exit, onClose }: { household: Household
       feedback.message.success(`已启动${w.kindLabel}`);
       await qc.invalidateQueries({ queryKey: ['registry'] });
       onClose();
-      navigate(`/registry/workflows?open=${w.id}`);
+      void navigate(`/registry/workflows?open=${w.id}`);
     },
   });
   const kinds = KIND_OPTIONS.filter((k) => ALLOWED[k.value].includes(household.status));
