@@ -409,6 +409,8 @@ export const fundService = {
     if (!can(ctx, perm)) throw loanErrors.wrongPayer(sub.payer === 'coop' ? '乡镇信用社' : '县财政局');
     if (PAID.includes(sub.status)) throw loanErrors.subsidyPaid();
     if (sub.status !== 'earned') throw loanErrors.subsidyState(SUBSIDY_LABELS[sub.status], '兑付');
+    // Repaid on the day it was lent: earned, but nothing to pay.
+    if (sub.amount_fen <= 0) throw loanErrors.subsidyState('贴息金额为 0', '兑付');
     if (sub.determined_on && body.paidOn < sub.determined_on) throw loanErrors.badDate(`兑付日期不能早于贷款还清日期 ${sub.determined_on}`);
     if (body.paidOn > today()) throw loanErrors.badDate('兑付日期不能晚于今天');
     const actor = await actorOf(db, ctx);

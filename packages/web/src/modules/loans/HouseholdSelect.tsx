@@ -5,8 +5,8 @@ import { api, type Paged } from '../../api/client';
 
 type HouseholdOption = { id: number; headName: string | null; villageName: string | null; householdNo: string; headIdNumberMasked: string | null };
 
-/** Finds a household of my area by the head's name, ID number or household number. */
-export function HouseholdSelect({ value, onChange }: { value?: number; onChange?: (v: number) => void }) {
+/** Finds a household of my area by the head's name, ID number or household number. `id` comes from Form.Item so the label points at the input. */
+export function HouseholdSelect({ value, onChange, id }: { value?: number; onChange?: (v: number) => void; id?: string }) {
   const [keyword, setKeyword] = useState('');
   const q = useQuery({
     queryKey: ['loans', 'household-pick', keyword],
@@ -15,6 +15,7 @@ export function HouseholdSelect({ value, onChange }: { value?: number; onChange?
   });
   return (
     <Select
+      id={id}
       showSearch
       filterOption={false}
       onSearch={setKeyword}
