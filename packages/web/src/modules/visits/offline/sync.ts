@@ -5,8 +5,8 @@
  * second. Photos are sent keyed by their visit's UUID, in any order.
  *
  * Runs while the page is open: on load, when the browser says it is back online, after each
- * recorded visit, and every minute. (Background Sync would need the service worker to hold
- * the CSRF token; not done.)
+ * recorded visit, every 15 s while offline and every minute otherwise. (Background Sync
+ * would need the service worker to hold the CSRF token; not done.)
  */
 import { useSyncExternalStore } from 'react';
 import { ApiError, api, setCsrfToken } from '../../../api/client';
@@ -67,12 +67,21 @@ async function reload(userId: number) {
   set({ snapshot, queue, photos, notices, loaded: true });
 }
 
-let timer: ReturnType<typeof setInterval> | null = null;
+let timer: ReturnType<typeof setTimeout> | null = null;
 const onOnline = () => {
   set({ online: true });
   void syncNow();
 };
 const onOffline = () => set({ online: false });
+
+// Phones report `navigator.onLine` late or wrongly (a tower with no data, a captive portal), so
+// the loop does not trust it: it tries again every 15 s while the last try found no network,
+// every minute otherwise.
+function schedule() {
+  if (timer) clearTimeout(timer);
+  if (stopped) return;
+  timer = setTimeout(() => void syncNow().finally(schedule), state.online ? 60_000 : 15_000);
+}
 
 /** Opens the store for this login (clearing another login's data) and starts the loop. */
 export async function startField(userId: number) {
@@ -83,14 +92,16 @@ export async function startField(userId: number) {
   await reload(userId);
   window.addEventListener('online', onOnline);
   window.addEventListener('offline', onOffline);
-  timer ??= setInterval(() => void syncNow(), 60_000);
-  void syncNow();
+  stopped = false;
+  void syncNow().finally(schedule);
 }
 
+let stopped = false;
 export function stopField() {
+  stopped = true;
   window.removeEventListener('online', onOnline);
   window.removeEventListener('offline', onOffline);
-  if (timer) clearInterval(timer);
+  if (timer) clearTimeout(timer);
   timer = null;
 }
 
@@ -157,10 +168,6 @@ export function syncNow(): Promise<void> {
 async function pass() {
   const userId = state.userId;
   if (userId === null) return;
-  if (!navigator.onLine) {
-    set({ online: false });
-    return;
-  }
   set({ syncing: true, lastError: null });
   try {
     // A fresh CSRF token (and a check that the session is still alive) before writing.
@@ -209,7 +216,7 @@ async function pass() {
     set({ lastSyncAt: new Date().toISOString(), online: true });
   } catch (e) {
     const offline = e instanceof ApiError && e.status === 0;
-    set({ lastError: offline ? null : (e as Error).message, online: !offline && navigator.onLine });
+    set({ lastError: offline ? null : (e as Error).message, online: !offline });
   } finally {
     await reload(userId);
     set({ syncing: false });

@@ -128,7 +128,7 @@ function CadreDrawer({ cadre, onClose }: { cadre: CadreItem | null; onClose: () 
   }
   return (
     <Drawer open width={460} title={cadre ? `编辑 ${cadre.name}` : '登记帮扶干部'} onClose={onClose} extra={<Button type="primary" loading={save.isPending} onClick={() => form.submit()}>保存</Button>}>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={cadre ? { name: cadre.name, unitOrgId: cadre.unitOrgId, post: cadre.post ?? undefined } : {}}>
+      <Form name="cadre" form={form} layout="vertical" onFinish={submit} initialValues={cadre ? { name: cadre.name, unitOrgId: cadre.unitOrgId, post: cadre.post ?? undefined } : {}}>
         <Form.Item label="帮扶单位" name="unitOrgId" rules={[{ required: true, message: '请选择帮扶单位' }]}>
           <UnitSelect initialLabel={cadre?.unitName} />
         </Form.Item>
@@ -166,6 +166,7 @@ function StatusModal({ cadre, onClose }: { cadre: CadreItem; onClose: () => void
   return (
     <Modal open title={`变更 ${cadre.name} 的状态`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending}>
       <Form
+        name="cadreStatus"
         form={form}
         layout="vertical"
         initialValues={{ status: cadre.status, since: dayjs(todayInChina()) }}

@@ -131,7 +131,7 @@ function PairDrawer({ onClose }: { onClose: () => void }) {
   }
   return (
     <Drawer open title="结对 / 更换帮扶责任人" width={480} onClose={onClose} extra={<Button type="primary" loading={save.isPending} onClick={() => form.submit()}>保存</Button>}>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ startDate: dayjs(todayInChina()) }}>
+      <Form name="pairing" form={form} layout="vertical" onFinish={submit} initialValues={{ startDate: dayjs(todayInChina()) }}>
         <Form.Item label="农户" name="householdId" rules={[{ required: true, message: '请选择农户' }]}>
           <HouseholdSelect />
         </Form.Item>
@@ -176,6 +176,7 @@ function EndModal({ pairing, onClose }: { pairing: PairingItem; onClose: () => v
   return (
     <Modal open title={`结束 ${pairing.headName ?? ''} 与 ${pairing.cadreName} 的结对`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} okText="结束结对">
       <Form
+        name="endPairing"
         form={form}
         layout="vertical"
         initialValues={{ endDate: dayjs(todayInChina()) }}

@@ -106,6 +106,7 @@ function CreateDrawer({ onClose }: { onClose: () => void }) {
   return (
     <Drawer open width={460} title="安排帮扶单位包村" onClose={onClose} extra={<Button type="primary" loading={save.isPending} onClick={() => form.submit()}>保存</Button>}>
       <Form
+        name="unitVillage"
         form={form}
         layout="vertical"
         initialValues={{ startDate: dayjs(todayInChina()), isLead: false }}
@@ -149,6 +150,7 @@ function EndModal({ item, onClose }: { item: UnitVillageItem; onClose: () => voi
   return (
     <Modal open title={`结束 ${item.unitName} 对 ${item.villageName} 的帮扶`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending}>
       <Form
+        name="endUnitVillage"
         form={form}
         layout="vertical"
         initialValues={{ endDate: dayjs(todayInChina()) }}
