@@ -12,10 +12,11 @@ afterAll(async () => {
 });
 
 /** A JSON call from inside the logged-in page (same cookie, CSRF token from /api/auth/me). */
-async function call(page: Page, method: string, url: string, body?: unknown) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function call(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
   return page.evaluate(
     async ({ method, url, body }) => {
-      const me = await (await fetch('/api/auth/me')).json();
+      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
       const r = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: r.status, body: await r.json().catch(() => null) };
     },
