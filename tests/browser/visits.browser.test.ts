@@ -12,10 +12,10 @@ afterAll(async () => {
 });
 
 /** A JSON call from inside the logged-in page (same cookie, CSRF token from /api/auth/me). */
-async function call(page: Page, method: string, url: string, body?: unknown) {
+async function call(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
   return page.evaluate(
     async ({ method, url, body }) => {
-      const me = await (await fetch('/api/auth/me')).json();
+      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
       const r = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: r.status, body: await r.json().catch(() => null) };
     },
@@ -24,6 +24,8 @@ async function call(page: Page, method: string, url: string, body?: unknown) {
 }
 
 const month = todayInChina().slice(0, 7);
+// runs in the page; typed without the DOM library the Node-side checker uses
+const swControls = () => !!(globalThis as unknown as { navigator?: { serviceWorker?: { controller?: unknown } } }).navigator?.serviceWorker?.controller;
 
 describe('手机走访 (offline)', () => {
   it('records a visit with no network on a phone, sends it when the network returns, and the rate counts it', async () => {
@@ -49,7 +51,7 @@ describe('手机走访 (offline)', () => {
     // the phone holds only this cadre's households
     expect(await page.locator('[data-testid^="household-"]').count()).toBe(1);
     // wait until the service worker controls the page, so it can also reopen offline
-    await page.waitForFunction(() => !!navigator.serviceWorker?.controller, undefined, { timeout: 30_000 }).catch(() => undefined);
+    await page.waitForFunction(swControls, undefined, { timeout: 30_000 }).catch(() => undefined);
 
     await context.setOffline(true);
     await expect.poll(() => page.getByText('离线').first().isVisible()).toBe(true);
@@ -60,7 +62,7 @@ describe('手机走访 (offline)', () => {
     await expect.poll(() => page.getByTestId('pending-count').textContent()).toBe('待上传 1 条');
 
     // Reopened with no network: the shell and the queue come from the phone.
-    const controlled = await page.evaluate(() => !!navigator.serviceWorker?.controller);
+    const controlled = await page.evaluate(swControls);
     if (controlled) {
       await page.reload();
       await expect.poll(() => page.getByTestId('pending-count').textContent(), { timeout: 30_000 }).toBe('待上传 1 条');
