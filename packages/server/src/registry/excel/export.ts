@@ -89,6 +89,7 @@ export async function exportRoster(db: Db, ctx: Ctx, reply: FastifyReply, f: Hou
               ],
               { title },
             );
+      if (f.idNumber) (f as HouseholdFilters & { idHousehold?: unknown }).idHousehold = await householdRepo.householdOfId(db, f.idNumber);
       let after: { county: string; no: string } | null = null;
       for (;;) {
         const page: HouseholdRow[] = await householdRepo.exportPage(db, ctx.scope, f, after, 1000);

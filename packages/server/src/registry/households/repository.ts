@@ -3,7 +3,8 @@ import { normalizeIdInput } from '@fupin/shared';
 import type { DbOrTx } from '../../db/db';
 import type { Database, HouseholdTable, PersonTable } from '../../db/schema';
 import { containsPattern } from '../../db/sql-helpers';
-import { scopeFilter, type Scope } from '../../scope/scope';
+import type { Scope } from '../../scope/scope';
+import { inScope } from '../scope';
 import type { HouseholdFilters, ListPersonsQuery } from './schemas';
 
  
@@ -17,9 +18,6 @@ export type HouseholdRow = Selectable<HouseholdTable> & {
 };
 export type PersonRow = Selectable<PersonTable>;
 
-const inScope = (scope: Scope, alias: string) => (eb: AnyEb) =>
-   
-  scopeFilter<any, any>(scope, { area: `${alias}.area_code`, county: `${alias}.county_code` })(eb);
 
 /** The 18-character resident ID a search term or document number stands for. */
 export function residentKey(raw: string): string {
@@ -58,12 +56,11 @@ function filterHouseholds(f: HouseholdFilters, withStatus: boolean) {
       sql<SqlBool>`EXISTS (SELECT 1 FROM person p WHERE p.county_code = h.county_code AND p.household_id = h.id AND p.status = 'active' AND ${sql.ref('p.' + col)} = ${v})`;
     if (f.health) parts.push(member('health', f.health));
     if (f.labour) parts.push(member('labour', f.labour));
+    // an exact ID is resolved to its household first (householdOfId): one index look-up, not a
+    // check per household
     if (f.idNumber) {
-      const key = residentKey(f.idNumber);
-      parts.push(
-        sql<SqlBool>`EXISTS (SELECT 1 FROM person_id_index i JOIN person p ON p.county_code = i.county_code AND p.id = i.person_id
-          WHERE i.id_number = ${key} AND p.county_code = h.county_code AND p.household_id = h.id)`,
-      );
+      const hit = (f as HouseholdFilters & { idHousehold?: { county: string; id: number } | null }).idHousehold;
+      parts.push(hit ? eb.and([eb('h.county_code', '=', hit.county), eb('h.id', '=', hit.id)]) : sql<SqlBool>`false`);
     }
     return parts.length ? eb.and(parts) : sql<SqlBool>`true`;
   };
@@ -212,6 +209,17 @@ export const householdRepo = {
       base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: total.n };
+  },
+
+  /** The household where a resident ID (or a document number containing it) is active. */
+  async householdOfId(db: DbOrTx, raw: string): Promise<{ county: string; id: number } | null> {
+    const r = await db
+      .selectFrom('person_id_index as i')
+      .innerJoin('person as p', (j) => j.onRef('p.county_code', '=', 'i.county_code').onRef('p.id', '=', 'i.person_id'))
+      .select(['p.county_code', 'p.household_id'])
+      .where('i.id_number', '=', residentKey(raw))
+      .executeTakeFirst();
+    return r ? { county: r.county_code, id: r.household_id } : null;
   },
 
   /** The active person (anywhere) holding this resident ID, with where they live — for the 409. */

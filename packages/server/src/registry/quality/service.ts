@@ -1,16 +1,14 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../db/db';
 import type { Ctx } from '../../http/context';
-import { scopeFilter, type Scope } from '../../scope/scope';
+import type { Scope } from '../../scope/scope';
+import { inScope } from '../scope';
 import { today } from '../common';
 import { QUALITY_RULES, type QualityRule } from '../rules';
 import { recheckHouseholds } from './check';
 
  
 type AnyEb = ExpressionBuilder<any, any>;
-const inScope = (scope: Scope, alias: string) => (eb: AnyEb) =>
-   
-  scopeFilter<any, any>(scope, { area: `${alias}.area_code`, county: `${alias}.county_code` })(eb);
 
 export type IssueFilters = { rule?: string; severity?: 'error' | 'warning'; townshipCode?: string; villageCode?: string; householdId?: number };
 

@@ -1,14 +1,12 @@
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { DbOrTx } from '../../db/db';
 import type { RegistryWorkflowTable } from '../../db/schema';
-import { scopeFilter, type Scope } from '../../scope/scope';
+import type { Scope } from '../../scope/scope';
+import { inScope } from '../scope';
 import type { ListWorkflowsQuery } from './schemas';
 
  
 type AnyEb = ExpressionBuilder<any, any>;
-const inScope = (scope: Scope, alias: string) => (eb: AnyEb) =>
-   
-  scopeFilter<any, any>(scope, { area: `${alias}.area_code`, county: `${alias}.county_code` })(eb);
 
 export type WorkflowRow = Selectable<RegistryWorkflowTable>;
 export type WorkflowListRow = WorkflowRow & {
