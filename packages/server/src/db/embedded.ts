@@ -22,6 +22,12 @@ export async function startEmbeddedPostgres(opts: {
   fs.mkdirSync(opts.dataDir, { recursive: true });
   // As root, initdb runs as a 'postgres' user that must be able to reach the directory.
   if (process.getuid?.() === 0) fs.chmodSync(opts.dataDir, 0o755);
+  // A server started by another live fupin process (e.g. `npm start` while `npx fupin migrate`
+  // runs) is shared, not stopped: stopping it would take that process's database away.
+  const running = runningServer(databaseDir);
+  if (running) {
+    return { url: `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${running.port}/fupin`, stop: async () => {} };
+  }
   await stopStaleServer(databaseDir, opts.log);
 
   const pg = new EmbeddedPostgres({
@@ -52,6 +58,26 @@ export async function startEmbeddedPostgres(opts: {
     url: `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${opts.port}/fupin`,
     stop: () => pg.stop(),
   };
+}
+
+/** The live postmaster of this data directory whose parent Node process is still alive, if any. */
+function runningServer(databaseDir: string): { pid: number; port: number } | null {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port)) return null;
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may contain spaces, so split after ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid <= 1 || ppid === process.pid) return null;
+    const parent = fs.readFileSync(`/proc/${ppid}/comm`, 'utf8').trim();
+    return parent.startsWith('node') ? { pid, port } : null;
+  } catch {
+    return null; // no /proc: treat as stale, as before
+  }
 }
 
 async function stopStaleServer(databaseDir: string, log?: (msg: string) => void) {
