@@ -173,6 +173,16 @@ function spanCovers(start: number, end: number | null, day: number) {
   return start <= day && (end === null || day <= end);
 }
 
+const monthCache = new Map<MonthKey, MonthRange & { firstDay: number }>();
+function cachedMonth(key: MonthKey) {
+  let m = monthCache.get(key);
+  if (!m) {
+    m = { ...monthRange(key), firstDay: toDayNumber(monthRange(key).first) };
+    monthCache.set(key, m);
+  }
+  return m;
+}
+
 /** Whether a cadre counted as inactive (retired / transferred) on a given day. */
 export function cadreInactiveOn(p: Pick<PairingSpan, 'cadreStatus' | 'cadreStatusSince'>, day: IsoDate): boolean {
   if (p.cadreStatus === 'active') return false;
@@ -194,46 +204,74 @@ export function requiredVisits(rule: Pick<VisitRule, 'minVisitsPerMonth' | 'pror
  * paired still count for the household.
  */
 export function evaluateHouseholdMonth(input: HouseholdMonthInput, rule: VisitRule, key: MonthKey): HouseholdMonthResult {
-  const r = monthRange(key);
-  const base = { required: 0, done: input.countedVisitDays, pairedDays: 0, effectiveDays: 0, responsible: null };
-  if (!rule.requiredStatuses.includes(input.householdStatus)) {
-    return { ...base, outcome: 'not_required', reason: '户状态不在走访考核范围内' };
-  }
-  const first = toDayNumber(r.first);
-  const spans = input.pairings
-    .map((p) => ({ p, s: toDayNumber(p.start), e: p.end === null ? null : toDayNumber(p.end) }))
-    .filter((x) => x.e === null || x.e >= x.s)
-    .sort((a, b) => a.s - b.s);
-  const ex = input.exemptions.map((e) => ({ s: toDayNumber(e.from), e: toDayNumber(e.to), cadreId: e.cadreId }));
+  const r = cachedMonth(key);
+  const done = input.countedVisitDays;
+  // One object per result and no spreads: this runs for every household of a county.
+  const out = (
+    outcome: Outcome,
+    required: number,
+    pairedDays: number,
+    effectiveDays: number,
+    responsible: HouseholdMonthResult['responsible'],
+    reason: string | null,
+  ): HouseholdMonthResult => ({ outcome, required, done, pairedDays, effectiveDays, responsible, reason });
+  if (!rule.requiredStatuses.includes(input.householdStatus)) return out('not_required', 0, 0, 0, null, '户状态不在走访考核范围内');
+  const first = r.firstDay;
+  const last = first + r.days - 1;
 
   let pairedDays = 0;
   let effectiveDays = 0;
   let lastPaired: PairingSpan | null = null;
-  for (let d = first; d < first + r.days; d++) {
-    // Overlapping spans are a data error the service prevents; the latest start wins.
-    let cur: PairingSpan | null = null;
-    for (const x of spans) if (spanCovers(x.s, x.e, d)) cur = x.p;
-    if (!cur) continue;
-    pairedDays++;
-    lastPaired = cur;
-    const exempt = ex.some((x) => d >= x.s && d <= x.e && (x.cadreId === null || x.cadreId === cur.cadreId));
-    if (!exempt) effectiveDays++;
+  const spans = [];
+  for (const p of input.pairings) {
+    const s = toDayNumber(p.start);
+    const e = p.end === null ? null : toDayNumber(p.end);
+    if (e === null || e >= s) spans.push({ p, s, e });
   }
-  if (!lastPaired) return { ...base, outcome: 'not_required', reason: '本月未结对' };
+  if (spans.length > 1) spans.sort((a, b) => a.s - b.s);
+  // The common case — spans that do not overlap, no exemption — is counted from the spans
+  // clipped to the month, without a loop over the days.
+  let disjoint = input.exemptions.length === 0;
+  let prevEnd = -Infinity;
+  for (const x of spans) {
+    if (!disjoint) break;
+    if (x.s <= prevEnd) disjoint = false;
+    prevEnd = x.e ?? Infinity;
+  }
+  if (disjoint) {
+    for (const x of spans) {
+      const s = x.s > first ? x.s : first;
+      const e = x.e === null || x.e > last ? last : x.e;
+      if (e < s) continue;
+      pairedDays += e - s + 1;
+      lastPaired = x.p;
+    }
+    effectiveDays = pairedDays;
+  } else {
+    const ex = input.exemptions.map((e) => ({ s: toDayNumber(e.from), e: toDayNumber(e.to), cadreId: e.cadreId }));
+    for (let d = first; d <= last; d++) {
+      // Overlapping spans are a data error the service prevents; the latest start wins.
+      let cur: PairingSpan | null = null;
+      for (const x of spans) if (spanCovers(x.s, x.e, d)) cur = x.p;
+      if (!cur) continue;
+      pairedDays++;
+      lastPaired = cur;
+      const exempt = ex.some((x) => d >= x.s && d <= x.e && (x.cadreId === null || x.cadreId === cur.cadreId));
+      if (!exempt) effectiveDays++;
+    }
+  }
+  if (!lastPaired) return out('not_required', 0, 0, 0, null, '本月未结对');
   const responsible = { cadreId: lastPaired.cadreId, unitOrgId: lastPaired.unitOrgId, cadreStatus: lastPaired.cadreStatus };
-  const withPair = { ...base, pairedDays, effectiveDays, responsible };
-  if (effectiveDays === 0) return { ...withPair, outcome: 'exempt', reason: '本月结对期内全部豁免' };
+  if (effectiveDays === 0) return out('exempt', 0, pairedDays, 0, responsible, '本月结对期内全部豁免');
   const required = requiredVisits(rule, effectiveDays, r.days);
-  if (required === 0) return { ...withPair, outcome: 'exempt', reason: `本月有效结对仅 ${effectiveDays} 天，不作走访要求` };
-  const res = { ...withPair, required };
-  if (input.countedVisitDays >= required) return { ...res, outcome: 'met', reason: null };
+  if (required === 0) return out('exempt', 0, pairedDays, effectiveDays, responsible, `本月有效结对仅 ${effectiveDays} 天，不作走访要求`);
+  if (done >= required) return out('met', required, pairedDays, effectiveDays, responsible, null);
   // Retired cadres are exempt from pairing (seed 第4篇): their unit is not charged with the
   // household, but the village still is, and the household is listed for re-pairing.
   if (cadreInactiveOn(lastPaired, r.last)) {
-    const label = CADRE_STATUS_LABELS[lastPaired.cadreStatus];
-    return { ...res, outcome: 'unassigned', reason: `帮扶责任人${label}，需重新结对` };
+    return out('unassigned', required, pairedDays, effectiveDays, responsible, `帮扶责任人${CADRE_STATUS_LABELS[lastPaired.cadreStatus]}，需重新结对`);
   }
-  return { ...res, outcome: 'missed', reason: `本月应走访 ${required} 次，已走访 ${input.countedVisitDays} 次` };
+  return out('missed', required, pairedDays, effectiveDays, responsible, `本月应走访 ${required} 次，已走访 ${done} 次`);
 }
 
 // ---------------------------------------------------------------------------------------------

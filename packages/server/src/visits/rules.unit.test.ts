@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addDays } from '@fupin/shared/date';
 import {
   DEFAULT_VISIT_RULE,
   addMonths,
@@ -175,6 +176,29 @@ describe('a household month', () => {
     // retired only after the month: the month was still theirs
     const later = pair({ cadreStatus: 'retired', cadreStatusSince: '2026-09-10' });
     expect(evaluateHouseholdMonth(hh({ pairings: [later] }), rule, '2026-08').outcome).toBe('missed');
+  });
+});
+
+describe('the counted shortcut and the day-by-day count agree', () => {
+  it('gives the same result with no exemption as with one outside the month, on random pairings', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const day = (n: number) => addDays('2026-07-20', n);
+    for (let i = 0; i < 500; i++) {
+      const pairings: PairingSpan[] = [];
+      let cursor = rand(40);
+      for (let k = 0; k < 1 + rand(3); k++) {
+        const start = cursor;
+        const len = rand(30) - 1; // -1: a same-day correction
+        pairings.push(pair({ cadreId: k + 1, start: day(start), end: rand(4) === 0 ? null : day(start + len) }));
+        if (pairings[pairings.length - 1].end === null) break;
+        cursor = start + Math.max(len, -1) + 1 + rand(5);
+      }
+      const input = hh({ pairings, countedVisitDays: rand(3) });
+      const fast = evaluateHouseholdMonth(input, rule, '2026-08');
+      const slow = evaluateHouseholdMonth({ ...input, exemptions: [{ from: '2020-01-01', to: '2020-01-02', cadreId: null }] }, rule, '2026-08');
+      expect(fast).toEqual(slow);
+    }
   });
 });
 

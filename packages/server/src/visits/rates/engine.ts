@@ -194,7 +194,9 @@ export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: EngineFi
       (!f.cadreId || x.result.responsible?.cadreId === f.cadreId) &&
       (!f.unitOrgId || x.result.responsible?.unitOrgId === f.unitOrgId),
   );
-  mine.sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.householdNo.localeCompare(b.householdNo));
+  // Codes are digits: plain comparison, not the (much slower) locale-aware one.
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  mine.sort((a, b) => cmp(a.villageCode, b.villageCode) || cmp(a.householdNo, b.householdNo));
   return { rows: mine, rules };
 }
 

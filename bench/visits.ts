@@ -1,0 +1,132 @@
+/**
+ * Visits at county scale (issue 5, "Performance"): `npx tsx bench/visits.ts [--scale county]
+ * [--months 12]`. Loads the demo county and a year of visits into an embedded PostgreSQL in a
+ * temporary directory, then times, each three times (median reported):
+ *   - the month's visit rate of the whole county (engine + rule over every household),
+ *   - a cadre's due list (the phone's download: own households, members, last 5 visits),
+ *   - a sync of 1,000 queued visits (5 uploads of 200, one cadre's households).
+ * Prints a Markdown table for docs/visits.md. Not a test: nothing asserts a time.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { bootstrap } from '../packages/server/src/bootstrap';
+import { createDb, createPool } from '../packages/server/src/db/db';
+import { startEmbeddedPostgres } from '../packages/server/src/db/embedded';
+import { migrate } from '../packages/server/src/db/migrate';
+import { loadDemo, type DemoScale } from '../packages/server/src/demo/generate';
+import { systemCtx, type Ctx } from '../packages/server/src/http/context';
+import { todayInChinaString } from '../packages/server/src/jobs/time';
+import { loadVisitDemo } from '../packages/server/src/visits/demo';
+import { evaluateMonth } from '../packages/server/src/visits/rates/engine';
+import { recordService } from '../packages/server/src/visits/records/service';
+import { addMonths, aggregateRate, formatRate, monthOf } from '../packages/server/src/visits/rules';
+import { syncService } from '../packages/server/src/visits/sync/service';
+
+const { values } = parseArgs({ options: { scale: { type: 'string', default: 'county' }, months: { type: 'string', default: '12' } } });
+const scale = values.scale as DemoScale;
+const months = Number(values.months);
+const log = (m: string) => console.log(`[bench:visits] ${m}`);
+
+async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: number; all: number[]; last: T }> {
+  const all: number[] = [];
+  let last!: T;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    last = await fn();
+    all.push(performance.now() - t);
+  }
+  const sorted = [...all].sort((a, b) => a - b);
+  return { ms: sorted[Math.floor(sorted.length / 2)], all, last };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fupin-bench-visits-'));
+  const pgh = await startEmbeddedPostgres({ dataDir: dir, port: 58000 + Math.floor(Math.random() * 1000) });
+  const pool = createPool(pgh.url, 10);
+  const db = createDb(pool);
+  try {
+    await migrate(pool);
+    await bootstrap(db, { adminPassword: 'Bench#Visits2026' });
+    let t = performance.now();
+    const demo = await loadDemo(db, pool, { scale, seed: 1, log });
+    log(`demo region loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    t = performance.now();
+    const v = await loadVisitDemo(db, { seed: 1, months, log });
+    const loadS = (performance.now() - t) / 1000;
+    log(`visits loaded in ${loadS.toFixed(1)} s: ${JSON.stringify(v)}`);
+    await pool.query('ANALYZE');
+
+    const month = addMonths(monthOf(todayInChinaString()), -1);
+    const all = systemCtx('bench');
+    const county = await timed(3, () => evaluateMonth(db, { scope: all.scope, userId: 0, unitOrgId: null }, { month }));
+    const totals = aggregateRate(
+      county.last.rows.map((r) => r.result.outcome),
+      'area',
+    );
+    log(`county rate ${month}: ${formatRate(totals.rate)} over ${totals.required} households — ${county.all.map((x) => x.toFixed(0)).join(' / ')} ms`);
+
+    // The busiest cadre login: the demo login of the village with most households.
+    const who = await db
+      .selectFrom('cadre as c')
+      .innerJoin('pairing as p', (j) => j.onRef('p.county_code', '=', 'c.county_code').onRef('p.cadre_id', '=', 'c.id'))
+      .innerJoin('app_user as u', 'u.id', 'c.user_id')
+      .select(['u.id', 'u.username', 'u.name', 'u.org_id', 'u.area_code', 'u.county_code', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('p.end_date', 'is', null)
+      .where('c.status', '=', 'active')
+      .groupBy(['u.id', 'u.username', 'u.name', 'u.org_id', 'u.area_code', 'u.county_code'])
+      .orderBy('n', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const ctx: Ctx = {
+      user: { id: who.id, username: who.username, name: who.name, orgId: who.org_id, areaCode: who.area_code, countyCode: who.county_code, dataScope: 'self', mustChangePassword: false },
+      permissions: new Set(['visit:view', 'visit:record']),
+      scope: { kind: 'self', userId: who.id },
+      ip: 'bench',
+      requestId: 'bench',
+    };
+    const due = await timed(3, () => syncService.download(db, ctx, 5));
+    log(`due list of ${who.username} (${due.last.households.length} households): ${due.all.map((x) => x.toFixed(0)).join(' / ')} ms`);
+
+    const households = due.last.households;
+    const today = todayInChinaString();
+    const batch = () =>
+      Array.from({ length: 200 }, (_, i) => ({
+        clientId: randomUUID(),
+        householdId: households[i % households.length].id,
+        visitDate: today,
+        kind: 'home',
+        checks: { food: true, clothing: true, schooling: true, medical: true, housing: true, water: true },
+        problems: i % 10 === 0 ? '需要维修' : undefined,
+        satisfaction: 'satisfied',
+      }));
+    const sync = await timed(3, async () => {
+      let created = 0;
+      for (let k = 0; k < 5; k++) created += (await recordService.recordBatch(db, ctx, batch(), 'sync')).filter((r) => r.status === 'created').length;
+      return created;
+    });
+    log(`sync of 1,000 queued visits: ${sync.all.map((x) => x.toFixed(0)).join(' / ')} ms (created ${sync.last})`);
+
+    const visitsTotal = await db.selectFrom('visit').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const os_ = `${os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}`;
+    console.log(`
+| measured (${scale}, ${demo.summary ? '' : ''}${Number(visitsTotal.n).toLocaleString('en')} visits, ${totals.required.toLocaleString('en')} households in the rate; ${os_}) | median of 3 | target |
+|---|---:|---:|
+| month's visit rate, whole county | ${county.ms.toFixed(0)} ms | < 1 s |
+| a cadre's due list (phone download, ${households.length} households) | ${due.ms.toFixed(0)} ms | < 50 ms |
+| sync of 1,000 queued visits (5 × 200) | ${sync.ms.toFixed(0)} ms | < 5 s |
+| loading ${months} months of visits (bulk SQL) | ${loadS.toFixed(0)} s | — |
+`);
+  } finally {
+    await db.destroy();
+    await pgh.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
