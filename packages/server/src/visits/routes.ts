@@ -1,5 +1,6 @@
 import type { Module } from '../http/types';
 import './household-section';
+import { pairingImportRoutes } from './pairing/import-routes';
 import { pairingRoutes } from './pairing/routes';
 import { rateRoutes } from './rates/routes';
 import { recordRoutes } from './records/routes';
@@ -13,4 +14,5 @@ export const visitRoutes: Module = async (app, deps) => {
   syncRoutes(app, deps);
   rateRoutes(app, deps);
   await recordRoutes(app, deps);
+  await pairingImportRoutes(app, deps);
 };

@@ -1,6 +1,7 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../../test/harness';
-import { login, quickCadre, seedRegion, type Fixture } from '../test-fixtures';
+import { login, quickCadre, quickHousehold, seedRegion, type Fixture } from '../test-fixtures';
 
 let t: TestApp;
 let f: Fixture;
@@ -251,5 +252,81 @@ describe('走访豁免', () => {
     const rv = await stationA.post(`/api/visits/exemptions/${e.body.id}/revoke`);
     expect(rv.body.revoked).toBe(true);
     expect((await stationA.post(`/api/visits/exemptions/${e.body.id}/revoke`)).body.error.code).toBe('E4116');
+  });
+});
+
+describe('批量结对 from Excel', () => {
+  async function upload(c: Client, rows: (string | null)[][], dryRun: boolean) {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('结对名单');
+    ws.addRow(['2026 年结对名单']);
+    ws.addRow(['户编号', '户主', '帮扶责任人', '帮扶单位', '开始日期', '原因', '更换']);
+    for (const r of rows) ws.addRow(r);
+    const body = Buffer.from(await wb.xlsx.writeBuffer());
+    const r = await fetch(`${t.base}/api/visits/pairings/import?dryRun=${dryRun}`, {
+      method: 'POST',
+      headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      body,
+    });
+    return { status: r.status, body: (await r.json()) as any };
+  }
+
+  it('checks every row, applies the good ones and reports the others with a reason', async () => {
+    const hA = await quickHousehold(t.db, V1, '甲户', '0901');
+    const hB = await quickHousehold(t.db, V1, '乙户', '0902');
+    const noA = `${V1}0901`;
+    const noB = `${V1}0902`;
+    const h1 = await t.db.selectFrom('household').select('household_no').where('id', '=', f.households.h1).executeTakeFirstOrThrow();
+    const h4 = await t.db.selectFrom('household').select('household_no').where('id', '=', f.households.h4).executeTakeFirstOrThrow();
+    const rows = [
+      [noA, '甲户', '王帮扶', '区文广旅局', '2026-09-01', '年度结对安排', '否'],
+      [noB, '错名', '王帮扶', null, '2026-09-01', null, null],
+      ['999999999999999999', null, '王帮扶', null, null, null, null],
+      [h4.household_no, null, '王帮扶', null, null, null, null],
+      [noB, null, '不存在的人', null, '2026/9/1', null, null],
+      [h1.household_no, null, '王帮扶', null, '2026-09-01', null, null],
+    ];
+    const dry = await upload(stationA, rows, true);
+    expect(dry.status).toBe(200);
+    expect(dry.body.rows.map((r: { status: string }) => r.status)).toEqual(['ok', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+    expect(dry.body.rows[1].message).toMatch(/户主姓名与档案不符/);
+    expect(dry.body.rows[2].message).toMatch(/不存在/);
+    expect(dry.body.rows[3].message).toMatch(/不在您的管辖范围/);
+    expect(dry.body.rows[4].message).toMatch(/找不到帮扶干部/);
+    expect(dry.body.rows[5].message).toMatch(/已有帮扶责任人 李帮扶/);
+    expect(await t.db.selectFrom('pairing').select('id').where('household_id', '=', hA).execute()).toHaveLength(0);
+
+    const real = await upload(stationA, rows, false);
+    expect(real.body).toMatchObject({ applied: 1, rejected: 5 });
+    const p = await stationA.get(`/api/visits/pairings?householdId=${hA}`);
+    expect(p.body.items[0]).toMatchObject({ cadreName: '王帮扶', startDate: '2026-09-01', startReason: '年度结对安排' });
+    expect(await t.db.selectFrom('pairing').select('id').where('household_id', '=', hB).execute()).toHaveLength(0);
+  });
+
+  it('refuses a file that is not a workbook or lacks the columns, and logins that may not pair', async () => {
+    const bad = await fetch(`${t.base}/api/visits/pairings/import`, {
+      method: 'POST',
+      headers: { cookie: stationA.cookie, 'x-csrf-token': stationA.csrf, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      body: Buffer.from('not a zip'),
+    });
+    expect(bad.status).toBe(400);
+    const noCols = await upload(stationA, [], true);
+    expect(noCols.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('x').addRow(['姓名', '电话']);
+    const r = await fetch(`${t.base}/api/visits/pairings/import`, {
+      method: 'POST',
+      headers: { cookie: stationA.cookie, 'x-csrf-token': stationA.csrf, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      body: Buffer.from(await wb.xlsx.writeBuffer()),
+    });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as any).error.message).toMatch(/户编号/);
+    const cadre = await login(t, 'cadre1');
+    expect((await upload(cadre, [], true)).status).toBe(403);
+    const tpl = await fetch(`${t.base}/api/visits/pairings/import-template`, { headers: { cookie: stationA.cookie } });
+    expect(tpl.status).toBe(200);
+    const twb = new ExcelJS.Workbook();
+    await twb.xlsx.load(Buffer.from(await tpl.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(twb.worksheets[0].getRow(1).values).toEqual(expect.arrayContaining(['户编号', '帮扶责任人']));
   });
 });
