@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, DatePicker, Drawer, Form, Input, Modal, Select, Space, Table, Tag, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
@@ -6,7 +6,8 @@ import { useState } from 'react';
 import { todayInChina } from '@fupin/shared/date';
 import { createPairingBody, endBody } from '@fupin/server/src/visits/pairing/schemas';
 import { VISIT_FIELD_LABELS } from '@fupin/server/src/visits/fields';
-import { api, isApiError } from '../../../api/client';
+import { ApiError, api, isApiError } from '../../../api/client';
+import { reportError } from '../../../api/errors';
 import { feedback } from '../../../app/feedback';
 import { useCan } from '../../../auth/session';
 import { AreaTreeSelect } from '../../../components/AreaTreeSelect';
@@ -35,6 +36,7 @@ export default function PairingsPage() {
   const view = list.filters.view ?? 'current';
   const [creating, setCreating] = useState(false);
   const [ending, setEnding] = useState<PairingItem | null>(null);
+  const [importing, setImporting] = useState(false);
   const query = {
     page: list.page,
     pageSize: list.pageSize,
@@ -80,9 +82,14 @@ export default function PairingsPage() {
       total={q.data?.total}
       actions={
         editable && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            结对 / 更换责任人
-          </Button>
+          <>
+            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
+              Excel 批量结对
+            </Button>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              结对 / 更换责任人
+            </Button>
+          </>
         )
       }
       filters={
@@ -99,6 +106,7 @@ export default function PairingsPage() {
       <Table<PairingItem> rowKey="id" size="middle" columns={columns} dataSource={q.data?.items} loading={q.isFetching} pagination={list.pagination(q.data?.total)} onChange={list.onTableChange as never} scroll={{ x: 1000 }} />
       {creating && <PairDrawer onClose={() => setCreating(false)} />}
       {ending && <EndModal pairing={ending} onClose={() => setEnding(null)} />}
+      {importing && <ImportModal onClose={() => setImporting(false)} />}
     </ListCard>
   );
 }
@@ -192,6 +200,108 @@ function EndModal({ pairing, onClose }: { pairing: PairingItem; onClose: () => v
           <Input.TextArea rows={2} maxLength={200} placeholder="如：户已销户、脱贫后调整" />
         </Form.Item>
       </Form>
+    </Modal>
+  );
+}
+
+type ImportResult = {
+  dryRun: boolean;
+  total: number;
+  applied: number;
+  ok: number;
+  rejected: number;
+  rows: { row: number; householdNo: string; headName: string | null; cadreName: string; status: 'ok' | 'applied' | 'rejected'; message: string | null }[];
+};
+
+/** 批量结对: pre-check a filled-in template row by row, then import the rows that pass. */
+function ImportModal({ onClose }: { onClose: () => void }) {
+  const qc = useQueryClient();
+  const [file, setFile] = useState<File | null>(null);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function send(dryRun: boolean) {
+    if (!file) return;
+    setBusy(true);
+    try {
+      const me = await api.get<{ csrfToken: string }>('/api/auth/me');
+      const res = await fetch(`/api/visits/pairings/import?dryRun=${dryRun}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'x-csrf-token': me.csrfToken },
+        body: file,
+      });
+      const body = await res.json();
+      if (!res.ok) throw new ApiError(res.status, body?.error?.code ?? `HTTP${res.status}`, body?.error?.message ?? '导入失败');
+      setResult(body as ImportResult);
+      if (!dryRun) {
+        feedback.message.success(`已导入 ${(body as ImportResult).applied} 户`);
+        await qc.invalidateQueries({ queryKey: ['visits'] });
+      }
+    } catch (e) {
+      reportError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal
+      open
+      width={760}
+      title="Excel 批量结对"
+      onCancel={onClose}
+      footer={
+        <Space>
+          <Button onClick={onClose}>关闭</Button>
+          <Button disabled={!file} loading={busy} onClick={() => void send(true)}>
+            预检
+          </Button>
+          <Button type="primary" disabled={!file || !result?.dryRun || result.ok === 0} loading={busy} onClick={() => void send(false)}>
+            导入通过预检的 {result?.dryRun ? result.ok : 0} 行
+          </Button>
+        </Space>
+      }
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Alert
+          type="info"
+          showIcon
+          message={
+            <span>
+              先下载<a href="/api/visits/pairings/import-template">模板</a>填写：户编号、帮扶责任人必填；同名干部填帮扶单位；要更换现有责任人时“更换”填“是”。先预检，有问题的行不会写入。
+            </span>
+          }
+        />
+        <input type="file" accept=".xlsx" aria-label="结对名单文件" onChange={(e) => (setFile(e.target.files?.[0] ?? null), setResult(null))} />
+        {result && (
+          <>
+            <span>
+              共 {result.total} 行：{result.dryRun ? `可导入 ${result.ok} 行` : `已导入 ${result.applied} 行`}，有问题 {result.rejected} 行
+            </span>
+            <Table
+              size="small"
+              rowKey="row"
+              dataSource={result.rows}
+              pagination={{ pageSize: 10, hideOnSinglePage: true }}
+              columns={[
+                { title: '行', dataIndex: 'row', width: 50 },
+                { title: '户编号', dataIndex: 'householdNo' },
+                { title: '户主', dataIndex: 'headName' },
+                { title: '帮扶责任人', dataIndex: 'cadreName' },
+                {
+                  title: '结果',
+                  key: 'status',
+                  render: (_, r) => (
+                    <Space size={4}>
+                      <Tag color={r.status === 'rejected' ? 'red' : 'green'}>{r.status === 'rejected' ? '有问题' : r.status === 'applied' ? '已导入' : '可导入'}</Tag>
+                      {r.message}
+                    </Space>
+                  ),
+                },
+              ]}
+            />
+          </>
+        )}
+      </Space>
     </Modal>
   );
 }
