@@ -225,5 +225,15 @@ describe('enterprise loans (第十三条)', () => {
     const l = await (await as(t, 'xlls')).post(`/api/loans/applications/${a.id}/disburse`, body);
     expect(l.status, JSON.stringify(l.body)).toBe(200);
     expect(l.body).toMatchObject({ kind: 'enterprise', subsidy: { payer: 'finance_bureau', payerLabel: '县财政局' } });
+    // repaid on time by the enterprise: the county finance bureau pays the subsidy from its account (第十三条)
+    const paid = await (await as(t, 'xlls')).post(`/api/loans/loans/${l.body.id}/repayments`, { paidOn: l.body.maturityDate, principalFen: 20_000_000 });
+    expect(paid.body.subsidy.status).toBe('earned');
+    const pay = (u: string) => as(t, u).then((c) => c.post(`/api/loans/loans/${l.body.id}/subsidy-payment`, { paidOn: l.body.maturityDate, voucherNo: 'CZ-QY-1' }));
+    expect((await pay('xlls')).body.error.code).toBe('E3303');
+    expect((await pay('czj')).body.error.code).toBe('E3401'); // no funds in place yet
+    await (await as(t, 'czj')).post('/api/loans/funds/budget', { countyCode: COUNTY, amountFen: 10_000_000, docNo: 'YS-QY' });
+    const ok = await pay('czj');
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toMatchObject({ accountName: '颍泉区财政局贴息资金专户', amountFen: paid.body.subsidy.amountFen, balanceAfterFen: 10_000_000 - paid.body.subsidy.amountFen });
   });
 });
