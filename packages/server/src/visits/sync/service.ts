@@ -26,12 +26,18 @@ export const syncService = {
     const month = monthOf(on);
     // The phone is about the login's own pairings, whatever area the login may also cover.
     const own: VisitAccess = { scope: { kind: 'self', userId: ctx.user.id }, userId: ctx.user.id, unitOrgId: null };
-    const cadres = await syncRepo.cadresOf(db, ctx.user.id);
-    const pairs = await syncRepo.ownPairings(db, ctx.user.id, MAX_SYNC_HOUSEHOLDS + 1);
+    // Independent reads run side by side: a phone on a slow link waits for the slowest, not the sum.
+    const [cadres, pairs, dict] = await Promise.all([
+      syncRepo.cadresOf(db, ctx.user.id),
+      syncRepo.ownPairings(db, ctx.user.id, MAX_SYNC_HOUSEHOLDS + 1),
+      syncRepo.dictLabels(db, ['relation', 'health', 'schooling', 'labour']),
+    ]);
     const truncated = pairs.length > MAX_SYNC_HOUSEHOLDS;
     const list = pairs.slice(0, MAX_SYNC_HOUSEHOLDS);
     const counties = [...new Set(list.map((p) => p.county_code))];
-    const labels = new Map((await syncRepo.dictLabels(db, ['relation', 'health', 'schooling', 'labour'])).map((d) => [`${d.type_code}:${d.code}`, d.label]));
+    const labels = new Map(dict.map((d) => [`${d.type_code}:${d.code}`, d.label]));
+    const ruleCounty = counties[0] ?? cadres[0]?.county_code ?? ctx.user.countyCode;
+    const rulePromise = ruleCounty ? loadRule(db, ruleCounty, Number(on.slice(0, 4))) : Promise.resolve(null);
     const label = (type: string, code: string | null) => (code ? labels.get(`${type}:${code}`) ?? null : null);
 
     const households: SyncHousehold[] = [];
@@ -91,8 +97,7 @@ export const syncService = {
         });
       }
     }
-    const ruleCounty = counties[0] ?? cadres[0]?.county_code ?? ctx.user.countyCode;
-    const rule = ruleCounty ? await loadRule(db, ruleCounty, Number(on.slice(0, 4))) : null;
+    const rule = await rulePromise;
     if (ruleCounty && households.length) {
       await db.transaction().execute((tx) =>
         writeAudit(tx, ctx, {
