@@ -389,3 +389,37 @@ describe('concurrency, scope, preference, deadlines', () => {
     expect(b.needsCounty).toBe(false);
   });
 });
+
+describe('every step by every role', () => {
+  const ENDPOINTS = ['village-review', 'station-review', 'coop-decision', 'county-review'];
+  const USERS = ['cun1', 'cun2', 'cun3', 'zhan1', 'zhan2', 'xys1', 'xys2', 'czs1', 'xfpb', 'lingdao', 'xlls', 'czj', 'ducha'];
+  const RIGHT: [stage: string, user: string, endpoint: string][] = [
+    ['village', 'cun1', 'village-review'],
+    ['station', 'zhan1', 'station-review'],
+    ['coop', 'xys1', 'coop-decision'],
+    ['county_office', 'xfpb', 'county-review'],
+    ['credit_union', 'xlls', 'county-review'],
+  ];
+
+  it('at each step only the right organisation may decide; everyone else is refused (403, or 404 out of scope) and nothing changes', async () => {
+    const h = await certified();
+    let app = await apply(h.householdId, { amountFen: 3_500_000 }); // over the (revised) cap: both county steps
+    for (const [stage, rightUser, rightEndpoint] of RIGHT) {
+      expect(app.stage).toBe(stage);
+      for (const user of USERS) {
+        for (const ep of ENDPOINTS) {
+          if (user === rightUser && ep === rightEndpoint) continue;
+          const r = await step(user, ep, app);
+          expect([403, 404], `${stage}: ${user} ${ep} → ${r.status} ${JSON.stringify(r.body)}`).toContain(r.status);
+        }
+      }
+      const same = await (await as(t, rightUser)).get(`/api/loans/applications/${app.id}`);
+      expect(same.body.version).toBe(app.version);
+      const ok = await step(rightUser, rightEndpoint, app, 'approve', '同意');
+      expect(ok.status, `${stage}: ${JSON.stringify(ok.body)}`).toBe(200);
+      app = ok.body;
+    }
+    expect(app.status).toBe('approved');
+  });
+});
+
