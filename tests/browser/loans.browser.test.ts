@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 /** A JSON call from inside the logged-in page (same cookie, CSRF token from /api/auth/me). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 async function call(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
   return page.evaluate(
     async ({ method, url, body }) => {
