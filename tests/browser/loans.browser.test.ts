@@ -12,7 +12,6 @@ afterAll(async () => {
 });
 
 /** A JSON call from inside the logged-in page (same cookie, CSRF token from /api/auth/me). */
- 
 async function call(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
   return page.evaluate(
     async ({ method, url, body }) => {
