@@ -424,7 +424,7 @@ export function matchDict(typeCode: string, items: DictEntry[], raw: string): st
   if (!s) return null;
   const enabled = items.filter((i) => i.enabled !== false);
   // labels are compared in the same normal form as cells (full-width brackets in 'B级（基本安全）')
-  const byLabel = enabled.find((i) => i.label === s || normaliseCellText(i.label) === s);
+  const byLabel = enabled.find((i) => i.label === s) ?? enabled.find((i) => normalisedLabel(i.label) === s);
   if (byLabel) return byLabel.code;
   const byCode = enabled.find((i) => i.code === s);
   if (byCode) return byCode.code;
@@ -432,6 +432,16 @@ export function matchDict(typeCode: string, items: DictEntry[], raw: string): st
   if (alias && enabled.some((i) => i.code === alias)) return alias;
   const loose = enabled.find((i) => i.label.replace(/^之/, '') === s.replace(/^之/, '') || i.label.replace(/（.*）$/, '') === s.replace(/\(.*\)$/, ''));
   return loose ? loose.code : null;
+}
+
+const labelCache = new Map<string, string>();
+function normalisedLabel(label: string): string {
+  let n = labelCache.get(label);
+  if (n === undefined) {
+    n = normaliseCellText(label);
+    if (labelCache.size < 10_000) labelCache.set(label, n);
+  }
+  return n;
 }
 
 export function parseSex(v: unknown): 'M' | 'F' | null | 'bad' {

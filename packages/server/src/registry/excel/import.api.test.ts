@@ -192,7 +192,8 @@ describe('importing the template', () => {
   it('keeps an importer to their own jurisdiction: the township-A station cannot import into village B', async () => {
     const a = family(REGION.villageB);
     const r = await upload(w.stationA, 'other-village.xlsx', await templateBook([a.household], a.members));
-    expect(r.body.failedHouseholds).toBe(1);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.failedHouseholds, JSON.stringify(r.body)).toBe(1);
     expect(r.body.errorSample[0].reason).toMatch(/区划代码 451226102201 不存在、不是村或组，或不在您的管辖范围内/);
     // and a clerk without the import permission cannot import at all
     expect((await upload(w.clerkA, 'x.xlsx', await templateBook([], []))).status).toBe(403);

@@ -131,11 +131,18 @@ export const householdRepo = {
   async nextHouseholdNo(db: DbOrTx, countyCode: string, villageCode: string): Promise<string> {
     // Serialises numbering within one village; other villages never wait.
     await sql`SELECT pg_advisory_xact_lock(hashtext(${'hhno:' + villageCode}))`.execute(db);
+    // A range on the unique (county_code, household_no) index, read backwards: LIKE 'village%'
+    // cannot use that index under a non-C collation and would scan the county.
+    const width = villageCode.length + 4;
     const r = await db
       .selectFrom('household')
-      .select(sql<string | null>`max(household_no)`.as('max'))
+      .select('household_no as max')
       .where('county_code', '=', countyCode)
-      .where('household_no', 'like', `${villageCode}____`)
+      .where('household_no', '>=', `${villageCode}0000`)
+      .where('household_no', '<=', `${villageCode}9999`)
+      .where(sql<boolean>`length(household_no) = ${width}`)
+      .orderBy('household_no', 'desc')
+      .limit(1)
       .executeTakeFirst();
     const next = r?.max ? Number(r.max.slice(villageCode.length)) + 1 : 1;
     return villageCode + String(next).padStart(4, '0');
