@@ -1,4 +1,4 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/db';
 import { scopeFilter } from '../../scope/scope';
 import type { VisitAccess } from '../access';
@@ -10,12 +10,18 @@ import { evaluateHouseholdMonth, monthRange, type ExemptionSpan, type HouseholdM
  * (rules.ts#evaluateHouseholdMonth). The database does the heavy counting — visits per
  * household by the cadre paired on the visit's date, at most one per day — and the rule
  * decides; nothing here re-implements a rule.
+ *
+ * A whole county's month (≈ 200 k households) is evaluated once and kept for a few minutes
+ * (`monthCache`): the rate page, its chase list, the export and the dashboard read the same
+ * evaluation. Writes of this module (visits, pairings, exemptions, rules, cadre status) drop
+ * the county's entries; changes made elsewhere (a household's status in the registry) show
+ * within the cache's lifetime. Requests for a few households (a cadre's phone, the household
+ * page) are computed directly and never cached.
  */
 export type HouseholdEval = {
   countyCode: string;
   householdId: number;
-  householdNo: string;
-  headName: string | null;
+  areaCode: string;
   villageCode: string;
   townshipCode: string;
   result: HouseholdMonthResult;
@@ -26,41 +32,38 @@ export type EngineFilter = {
   month: MonthKey;
   /** area subtree (prefix) */
   areaPrefix?: string;
-  /** only households with a pairing with this cadre / a cadre of this unit in the month */
+  /** only households that are this cadre's / this unit's at the month's end */
   cadreId?: number;
   unitOrgId?: number;
   householdIds?: number[];
 };
 
-/**
- * Households a caller's rate covers in a month. Area scopes by the household's area; a cadre
- * ('self') and a unit by the pairings of that month, so last month's rate of a cadre still
- * includes a household re-paired since.
- */
-function monthScope(access: VisitAccess, first: string, last: string) {
-  return (eb: Parameters<ReturnType<typeof scopeFilter>>[0]) => {
-    const parts = [];
-    if (access.scope.kind === 'all') return sql<SqlBool>`true`;
-    if (access.scope.kind === 'areas') parts.push(scopeFilter(access.scope, { area: 'h.area_code', county: 'h.county_code' })(eb as never));
-    const pairedWith = (cond: ReturnType<typeof sql>) =>
-      sql<SqlBool>`EXISTS (SELECT 1 FROM pairing p2 JOIN cadre c2 ON c2.county_code = p2.county_code AND c2.id = p2.cadre_id
-        WHERE p2.county_code = h.county_code AND p2.household_id = h.id AND p2.start_date <= ${last}
-          AND (p2.end_date IS NULL OR p2.end_date >= ${first}) AND ${cond})`;
-    if (access.scope.kind === 'self') parts.push(pairedWith(sql`c2.user_id = ${access.userId}`));
-    if (access.unitOrgId) parts.push(pairedWith(sql`c2.unit_org_id = ${access.unitOrgId}`));
-    if (!parts.length) return sql<SqlBool>`false`;
-    return sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
-  };
+const CACHE_TTL_MS = 5 * 60_000;
+const CACHE_MAX = 4;
+type CacheEntry = { at: number; version: number; rows: HouseholdEval[]; rule: StoredRule };
+const monthCache = new Map<string, CacheEntry>();
+const countyVersion = new Map<string, number>();
+
+/** Called by every write of the module that can change a month's outcome in a county. */
+export function invalidateVisitRates(countyCode: string | null | undefined) {
+  if (!countyCode) return;
+  countyVersion.set(countyCode, (countyVersion.get(countyCode) ?? 0) + 1);
 }
 
-export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: EngineFilter): Promise<{ rows: HouseholdEval[]; rules: Map<string, StoredRule> }> {
-  const r = monthRange(f.month);
+/** Households whose pairing overlaps the month, of the required statuses, with their spans and visits. */
+async function loadMonth(
+  db: DbOrTx,
+  county: string,
+  rule: StoredRule,
+  key: MonthKey,
+  narrow: { householdIds?: number[]; areaPrefix?: string },
+): Promise<HouseholdEval[]> {
+  const r = monthRange(key);
   let q = db
     .selectFrom('pairing as p')
     .innerJoin('household as h', (j) => j.onRef('h.county_code', '=', 'p.county_code').onRef('h.id', '=', 'p.household_id'))
     .innerJoin('cadre as c', (j) => j.onRef('c.county_code', '=', 'p.county_code').onRef('c.id', '=', 'p.cadre_id'))
     .select([
-      'p.county_code',
       'p.household_id',
       'p.cadre_id',
       'p.start_date',
@@ -68,36 +71,25 @@ export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: EngineFi
       'c.unit_org_id',
       'c.status as cadre_status',
       'c.status_since',
-      'h.household_no',
-      'h.head_name',
+      'h.area_code',
       'h.village_code',
       'h.township_code',
-      'h.status as hh_status',
     ])
+    .where('p.county_code', '=', county)
     .where('p.start_date', '<=', r.last)
     .where((eb) => eb.or([eb('p.end_date', 'is', null), eb('p.end_date', '>=', r.first)]))
     .where(sql<boolean>`(p.end_date IS NULL OR p.end_date >= p.start_date)`)
-    .where((eb) => monthScope(access, r.first, r.last)(eb as never));
-  if (access.scope.kind === 'areas' && access.scope.counties?.length) q = q.where('p.county_code', 'in', access.scope.counties);
-  if (f.areaPrefix) q = q.where('h.area_code', 'like', `${f.areaPrefix}%`);
-  if (f.householdIds) q = q.where('p.household_id', 'in', f.householdIds.length ? f.householdIds : [-1]);
-  const narrow = (cond: ReturnType<typeof sql>) =>
-    sql<boolean>`EXISTS (SELECT 1 FROM pairing p3 JOIN cadre c3 ON c3.county_code = p3.county_code AND c3.id = p3.cadre_id
-      WHERE p3.county_code = p.county_code AND p3.household_id = p.household_id AND p3.start_date <= ${r.last}
-        AND (p3.end_date IS NULL OR p3.end_date >= ${r.first}) AND ${cond})`;
-  if (f.cadreId) q = q.where(narrow(sql`c3.id = ${f.cadreId}`));
-  if (f.unitOrgId) q = q.where(narrow(sql`c3.unit_org_id = ${f.unitOrgId}`));
+    // Households of other statuses are 'not_required' whatever their visits: not loaded at all.
+    .where('h.status', 'in', rule.requiredStatuses.length ? rule.requiredStatuses : ['-']);
+  if (narrow.householdIds) q = q.where('p.household_id', 'in', narrow.householdIds.length ? narrow.householdIds : [-1]);
+  if (narrow.areaPrefix) q = q.where('h.area_code', 'like', `${narrow.areaPrefix}%`);
   const pairings = await q.execute();
 
-  const counties = [...new Set(pairings.map((p) => p.county_code))];
-  const rules = await loadRules(db, counties, r.year);
-
-  type Acc = { base: (typeof pairings)[number]; spans: PairingSpan[]; visits: number; last: string | null; ex: ExemptionSpan[] };
-  const byHousehold = new Map<string, Acc>();
-  const key = (county: string, id: number) => `${county}:${id}`;
+  type Acc = { base: (typeof pairings)[number]; spans: PairingSpan[]; visits: number; last: string | null; ex: ExemptionSpan[] | null };
+  const byHousehold = new Map<number, Acc>();
   for (const p of pairings) {
-    const k = key(p.county_code, p.household_id);
-    const acc = byHousehold.get(k) ?? { base: p, spans: [], visits: 0, last: null, ex: [] };
+    let acc = byHousehold.get(p.household_id);
+    if (!acc) byHousehold.set(p.household_id, (acc = { base: p, spans: [], visits: 0, last: null, ex: null }));
     acc.spans.push({
       cadreId: p.cadre_id,
       unitOrgId: p.unit_org_id,
@@ -106,98 +98,187 @@ export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: EngineFi
       start: p.start_date,
       end: p.end_date,
     });
-    byHousehold.set(k, acc);
   }
+  if (!byHousehold.size) return [];
 
-  for (const county of counties) {
-    const rule = rules.get(county)!;
-    const ids = f.householdIds ?? (byHousehold.size < 5000 ? pairings.filter((p) => p.county_code === county).map((p) => p.household_id) : null);
-    let vq = db
-      .selectFrom('visit as v')
-      .innerJoin('pairing as p', (j) =>
-        j
-          .onRef('p.county_code', '=', 'v.county_code')
-          .onRef('p.household_id', '=', 'v.household_id')
-          .onRef('p.cadre_id', '=', 'v.cadre_id')
-          .onRef('p.start_date', '<=', 'v.visit_date')
-          .on((eb) => eb.or([eb('p.end_date', 'is', null), eb('p.end_date', '>=', eb.ref('v.visit_date'))])),
-      )
-      .select(['v.household_id', sql<number>`count(DISTINCT v.visit_date)::int`.as('n'), sql<string>`max(v.visit_date)::text`.as('last')])
-      .where('v.county_code', '=', county)
-      .where('v.visit_date', '>=', r.first)
-      .where('v.visit_date', '<=', r.last)
-      .where('v.kind', 'in', rule.countedKinds.length ? rule.countedKinds : ['-' as 'home'])
-      .groupBy('v.household_id');
-    if (ids) vq = vq.where('v.household_id', 'in', ids.length ? [...new Set(ids)] : [-1]);
-    else if (f.areaPrefix) vq = vq.where('v.area_code', 'like', `${f.areaPrefix}%`);
-    for (const v of await vq.execute()) {
-      const acc = byHousehold.get(key(county, v.household_id));
-      if (acc) {
-        acc.visits = Number(v.n);
-        acc.last = v.last;
-      }
-    }
-    const ex = await db
-      .selectFrom('visit_exemption')
-      .select(['household_id', 'cadre_id', 'from_date', 'to_date', 'reason'])
-      .where('county_code', '=', county)
-      .where('revoked_at', 'is', null)
-      .where('from_date', '<=', r.last)
-      .where('to_date', '>=', r.first)
-      .execute();
-    const byCadre = new Map<number, ExemptionSpan[]>();
-    for (const e of ex) {
-      const span = { from: e.from_date, to: e.to_date, cadreId: e.cadre_id, reason: e.reason };
-      if (e.household_id) byHousehold.get(key(county, e.household_id))?.ex.push(span);
-      else if (e.cadre_id) byCadre.set(e.cadre_id, [...(byCadre.get(e.cadre_id) ?? []), span]);
-    }
-    if (byCadre.size) {
-      for (const acc of byHousehold.values()) {
-        if (acc.base.county_code !== county) continue;
-        for (const s of acc.spans) acc.ex.push(...(byCadre.get(s.cadreId) ?? []));
-      }
+  // Distinct (household, day) pairs first, by hashing, then a count per household: cheaper than
+  // a sort-based count(DISTINCT …) over a county's month of visits.
+  const small = narrow.householdIds ?? (byHousehold.size < 5000 ? [...byHousehold.keys()] : null);
+  const kinds = rule.countedKinds.length ? rule.countedKinds : ['-'];
+  const idFilter = small ? sql`AND v.household_id = ANY(${small}::bigint[])` : narrow.areaPrefix ? sql`AND v.area_code LIKE ${`${narrow.areaPrefix}%`}` : sql``;
+  const counted = await sql<{ household_id: number; n: number; last: string }>`
+    SELECT d.household_id, count(*)::int AS n, max(d.visit_date)::text AS last
+    FROM (
+      SELECT DISTINCT v.household_id, v.visit_date
+      FROM visit v
+      JOIN pairing p ON p.county_code = v.county_code AND p.household_id = v.household_id AND p.cadre_id = v.cadre_id
+        AND p.start_date <= v.visit_date AND (p.end_date IS NULL OR p.end_date >= v.visit_date)
+      WHERE v.county_code = ${county} AND v.visit_date BETWEEN ${r.first}::date AND ${r.last}::date
+        AND v.kind = ANY(${kinds}::text[]) ${idFilter}
+    ) d
+    GROUP BY d.household_id`.execute(db);
+  for (const v of counted.rows) {
+    const acc = byHousehold.get(Number(v.household_id));
+    if (acc) {
+      acc.visits = Number(v.n);
+      acc.last = v.last;
     }
   }
 
+  const ex = await db
+    .selectFrom('visit_exemption')
+    .select(['household_id', 'cadre_id', 'from_date', 'to_date', 'reason'])
+    .where('county_code', '=', county)
+    .where('revoked_at', 'is', null)
+    .where('from_date', '<=', r.last)
+    .where('to_date', '>=', r.first)
+    .execute();
+  const byCadre = new Map<number, ExemptionSpan[]>();
+  for (const e of ex) {
+    const span = { from: e.from_date, to: e.to_date, cadreId: e.cadre_id, reason: e.reason };
+    if (e.household_id) {
+      const acc = byHousehold.get(e.household_id);
+      if (acc) (acc.ex ??= []).push(span);
+    } else if (e.cadre_id) {
+      const list = byCadre.get(e.cadre_id);
+      if (list) list.push(span);
+      else byCadre.set(e.cadre_id, [span]);
+    }
+  }
+  if (byCadre.size) {
+    for (const acc of byHousehold.values()) {
+      for (const s of acc.spans) {
+        const list = byCadre.get(s.cadreId);
+        if (list) (acc.ex ??= []).push(...list);
+      }
+    }
+  }
+
+  const none: ExemptionSpan[] = [];
   const rows: HouseholdEval[] = [];
   for (const acc of byHousehold.values()) {
     const b = acc.base;
-    const result = evaluateHouseholdMonth(
-      { householdStatus: b.hh_status, pairings: acc.spans, countedVisitDays: acc.visits, exemptions: acc.ex },
-      rules.get(b.county_code)!,
-      f.month,
-    );
     rows.push({
-      countyCode: b.county_code,
+      countyCode: county,
       householdId: b.household_id,
-      householdNo: b.household_no,
-      headName: b.head_name,
+      areaCode: b.area_code,
       villageCode: b.village_code,
       townshipCode: b.township_code,
-      result,
+      // Status is filtered in SQL: every loaded household has a required one.
+      result: evaluateHouseholdMonth(
+        { householdStatus: rule.requiredStatuses[0], pairings: acc.spans, countedVisitDays: acc.visits, exemptions: acc.ex ?? none },
+        rule,
+        key,
+      ),
       lastVisitDate: acc.last,
     });
   }
-  // A cadre or a unit without an area scope sees only the households that are theirs at the
-  // month's end (not the successor's, for a household handed over mid-month).
-  let own: ((x: HouseholdEval) => boolean) | null = null;
-  if (access.scope.kind !== 'areas' && access.scope.kind !== 'all') {
-    const mineIds = new Set((await db.selectFrom('cadre').select(['county_code', 'id']).where('user_id', '=', access.userId).execute()).map((c) => `${c.county_code}:${c.id}`));
-    own = (x) =>
-      !!x.result.responsible &&
-      (mineIds.has(`${x.countyCode}:${x.result.responsible.cadreId}`) || (access.unitOrgId !== null && x.result.responsible.unitOrgId === access.unitOrgId));
+  return rows;
+}
+
+function cached(county: string, rule: StoredRule, key: MonthKey): HouseholdEval[] | null {
+  const hit = monthCache.get(`${county}|${key}`);
+  const fresh = hit && hit.version === (countyVersion.get(county) ?? 0) && Date.now() - hit.at < CACHE_TTL_MS && JSON.stringify(hit.rule) === JSON.stringify(rule);
+  return fresh ? hit.rows : null;
+}
+
+async function countyMonth(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey): Promise<HouseholdEval[]> {
+  const k = `${county}|${key}`;
+  const version = countyVersion.get(county) ?? 0;
+  const hit = cached(county, rule, key);
+  if (hit) return hit;
+  const rows = await loadMonth(db, county, rule, key, {});
+  monthCache.delete(k);
+  monthCache.set(k, { at: Date.now(), version, rows, rule });
+  while (monthCache.size > CACHE_MAX) monthCache.delete(monthCache.keys().next().value!);
+  return rows;
+}
+
+/** The counties a caller's rate may reach. */
+async function countiesFor(db: DbOrTx, access: VisitAccess, areaPrefix?: string): Promise<string[]> {
+  if (areaPrefix && areaPrefix.length >= 6) return [areaPrefix.slice(0, 6)];
+  if (access.scope.kind === 'areas' && access.scope.counties?.length) return access.scope.counties;
+  if (access.scope.kind === 'self' || access.scope.kind === 'none') {
+    const rows = await db
+      .selectFrom('cadre')
+      .select('county_code')
+      .distinct()
+      .where((eb) => eb.or([eb('user_id', '=', access.userId), ...(access.unitOrgId ? [eb('unit_org_id', '=', access.unitOrgId)] : [])]))
+      .execute();
+    return rows.map((r) => r.county_code);
   }
-  // Narrowed to a cadre or unit: only the households that are theirs at the month's end.
-  const mine = rows.filter(
-    (x) =>
-      (!own || own(x)) &&
-      (!f.cadreId || x.result.responsible?.cadreId === f.cadreId) &&
-      (!f.unitOrgId || x.result.responsible?.unitOrgId === f.unitOrgId),
-  );
+  let q = db.selectFrom('area').select('code').where('level', '=', 3);
+  if (areaPrefix) q = q.where('code', 'like', `${areaPrefix}%`);
+  if (access.scope.kind === 'areas') {
+    const prefixes = [...access.scope.below, ...access.scope.exact];
+    q = q.where((eb) => eb.or(prefixes.map((p) => (p.length >= 6 ? eb('code', '=', p.slice(0, 6)) : eb('code', 'like', `${p}%`)))));
+  }
+  return (await q.execute()).map((r) => r.code);
+}
+
+function prefixesOf(access: VisitAccess): string[] | 'all' {
+  if (access.scope.kind === 'all') return 'all';
+  if (access.scope.kind === 'areas') return [...access.scope.below];
+  return [];
+}
+
+export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: EngineFilter): Promise<{ rows: HouseholdEval[]; rules: Map<string, StoredRule> }> {
+  const r = monthRange(f.month);
+  const counties = await countiesFor(db, access, f.areaPrefix);
+  const rules = await loadRules(db, counties, r.year);
+  const mineIds =
+    access.scope.kind === 'self' || access.scope.kind === 'none' || access.unitOrgId
+      ? new Set((await db.selectFrom('cadre').select(['county_code', 'id']).where('user_id', '=', access.userId).execute()).map((c) => `${c.county_code}:${c.id}`))
+      : new Set<string>();
+  const prefixes = prefixesOf(access);
+  const exact = access.scope.kind === 'areas' ? access.scope.exact : [];
+  const inArea = (x: HouseholdEval) =>
+    prefixes === 'all' || prefixes.some((p) => x.areaCode.startsWith(p)) || exact.includes(x.areaCode);
+  // A cadre or a unit sees only the households that are theirs at the month's end (not the
+  // successor's, for a household handed over mid-month).
+  const ownsIt = (x: HouseholdEval) =>
+    !!x.result.responsible &&
+    (mineIds.has(`${x.countyCode}:${x.result.responsible.cadreId}`) || (access.unitOrgId !== null && x.result.responsible.unitOrgId === access.unitOrgId));
+
+  // The one area below county level the request is about, if there is one.
+  const single = f.areaPrefix ?? (prefixes !== 'all' && prefixes.length === 1 && !exact.length && !mineIds.size ? prefixes[0] : undefined);
+  const narrowPrefix = single && single.length > 6 ? single : undefined;
+  const rows: HouseholdEval[] = [];
+  for (const county of counties) {
+    const rule = rules.get(county)!;
+    const all = f.householdIds
+      ? await loadMonth(db, county, rule, f.month, { householdIds: f.householdIds })
+      : narrowPrefix && !cached(county, rule, f.month)
+        ? // a township or village on a cold cache: its own households only, not the county's
+          await loadMonth(db, county, rule, f.month, { areaPrefix: narrowPrefix })
+        : await countyMonth(db, county, rule, f.month);
+    for (const x of all) {
+      if (!(inArea(x) || ownsIt(x))) continue;
+      if (f.areaPrefix && !x.areaCode.startsWith(f.areaPrefix)) continue;
+      if (f.cadreId && x.result.responsible?.cadreId !== f.cadreId) continue;
+      if (f.unitOrgId && x.result.responsible?.unitOrgId !== f.unitOrgId) continue;
+      rows.push(x);
+    }
+  }
   // Codes are digits: plain comparison, not the (much slower) locale-aware one.
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  mine.sort((a, b) => cmp(a.villageCode, b.villageCode) || cmp(a.householdNo, b.householdNo));
-  return { rows: mine, rules };
+  rows.sort((a, b) => (a.villageCode < b.villageCode ? -1 : a.villageCode > b.villageCode ? 1 : a.householdId - b.householdId));
+  return { rows, rules };
+}
+
+/** Household numbers and head names for the rows a list shows (not loaded for whole counties). */
+export async function householdNames(db: DbOrTx, rows: { countyCode: string; householdId: number }[]) {
+  if (!rows.length) return new Map<string, { householdNo: string; headName: string | null }>();
+  const found = await db
+    .selectFrom('household')
+    .select(['county_code', 'id', 'household_no', 'head_name'])
+    .where('county_code', 'in', [...new Set(rows.map((r) => r.countyCode))])
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.householdId),
+    )
+    .execute();
+  return new Map(found.map((h) => [`${h.county_code}:${h.id}`, { householdNo: h.household_no, headName: h.head_name }]));
 }
 
 /** Households of a required status with no pairing at all in the month (未结对户). */

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInChinaString } from '../../jobs/time';
@@ -163,6 +164,19 @@ describe('the monthly chase list', () => {
     expect(wbB.getWorksheet('未达标农户')!.rowCount).toBe(3); // title, stamp, header: nobody behind in 乙镇
     const log = await t.db.selectFrom('audit_log').select('summary').where('action', '=', 'export').where('module', '=', 'visits').orderBy('id').execute();
     expect(log[0].summary).toMatch(/未达标农户 3 户/);
+  });
+});
+
+describe('a late visit', () => {
+  it('changes the month’s outcome at once, although the month was already computed', async () => {
+    const before = await stationA.get(`/api/visits/rates/households?month=${M}`);
+    expect(before.body.items.map((x: { headName: string }) => x.headName)).toContain('钱二');
+    const clerk = await login(t, 'clerk');
+    const late = await clerk.post('/api/visits', { clientId: crypto.randomUUID(), householdId: f.households.h2, visitDate: d(25), kind: 'home' });
+    expect(late.status).toBe(200);
+    const after = await stationA.get(`/api/visits/rates/households?month=${M}`);
+    expect(after.body.items.map((x: { headName: string }) => x.headName)).not.toContain('钱二');
+    expect(byName((await stationA.get(`/api/visits/rates?month=${M}&groupBy=village`)).body.rows)['一村'].rateText).toBe('80.00%');
   });
 });
 

@@ -19,7 +19,7 @@ import {
   type RateLevel,
 } from '../rules';
 import { teamService } from '../teams/service';
-import { evaluateMonth, unpairedHouseholds, type HouseholdEval } from './engine';
+import { evaluateMonth, householdNames, invalidateVisitRates, unpairedHouseholds, type HouseholdEval } from './engine';
 import { rateRepo } from './repository';
 import type { GroupBy, HouseholdRateItem, PutRuleBody, RateRow } from './schemas';
 
@@ -53,7 +53,9 @@ async function groupRows(db: Db, rows: HouseholdEval[], g: GroupBy): Promise<Rat
   for (const e of rows) {
     const k = keyOf(g, e);
     if (k === null) continue;
-    groups.set(k, [...(groups.get(k) ?? []), e.result.outcome]);
+    const list = groups.get(k);
+    if (list) list.push(e.result.outcome);
+    else groups.set(k, [e.result.outcome]);
   }
   const keys = [...groups.keys()];
   let names: Map<string, { name: string; parentName: string | null }>;
@@ -70,11 +72,12 @@ async function groupRows(db: Db, rows: HouseholdEval[], g: GroupBy): Promise<Rat
   return keys
     .map((k) => ({ key: k, name: names.get(k)?.name ?? k, parentName: names.get(k)?.parentName ?? null, ...totalsOf(groups.get(k)!, level) }))
     .filter((r) => r.required > 0 || r.exempt > 0 || r.unassigned > 0)
-    .sort((a, b) => (a.rate ?? 2) - (b.rate ?? 2) || b.missed - a.missed || a.key.localeCompare(b.key));
+    .sort((a, b) => (a.rate ?? 2) - (b.rate ?? 2) || b.missed - a.missed || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 async function householdItems(db: Db, rows: HouseholdEval[]): Promise<HouseholdRateItem[]> {
   const areas = await rateRepo.areaNames(db, [...rows.map((r) => r.villageCode), ...rows.map((r) => r.townshipCode)]);
+  const hh = await householdNames(db, rows);
   const cadres = await rateRepo.cadreNames(
     db,
     rows.filter((r) => r.result.responsible).map((r) => ({ county: r.countyCode, id: r.result.responsible!.cadreId })),
@@ -84,8 +87,8 @@ async function householdItems(db: Db, rows: HouseholdEval[]): Promise<HouseholdR
     return {
       countyCode: r.countyCode,
       householdId: r.householdId,
-      householdNo: r.householdNo,
-      headName: r.headName,
+      householdNo: hh.get(`${r.countyCode}:${r.householdId}`)?.householdNo ?? '',
+      headName: hh.get(`${r.countyCode}:${r.householdId}`)?.headName ?? null,
       villageName: areas.get(r.villageCode)?.name ?? null,
       townshipName: areas.get(r.townshipCode)?.name ?? null,
       cadreId: r.result.responsible?.cadreId ?? null,
@@ -146,6 +149,7 @@ export const rateService = {
         after: d.after,
       });
     });
+    invalidateVisitRates(countyCode);
     return ruleView(await loadRule(db, countyCode, year));
   },
 

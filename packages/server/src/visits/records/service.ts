@@ -15,6 +15,7 @@ import { scopeCoversArea } from '../../scope/scope';
 import { accessOf, assertAreaWritable, type VisitAccess } from '../access';
 import { maskPhone, today, VISIT_FIELD_LABELS, visitError } from '../common';
 import { cadreRepo, findHousehold } from '../pairing/repository';
+import { invalidateVisitRates } from '../rates/engine';
 import { VISIT_KIND_LABELS, visitDateProblem } from '../rules';
 import { householdsByIds, pairingsOf, photoRepo, taskRepo, visitRepo, type HouseholdRow, type TaskRow, type VisitRow } from './repository';
 import {
@@ -237,7 +238,7 @@ export const recordService = {
     const households = new Map((await householdsByIds(db, [...new Set(parsed.map((p) => p.item.householdId))])).map((h) => [h.id, h]));
     const myCadres = await cadreRepo.ofUser(db, ctx.user.id);
 
-    return db.transaction().execute(async (tx) => {
+    const results2 = await db.transaction().execute(async (tx) => {
       // Pairings of the batch's households over the batch's dates, per county.
       const byCounty = new Map<string, { ids: Set<number>; from: string; to: string }>();
       for (const { item } of parsed) {
@@ -389,6 +390,9 @@ export const recordService = {
       }
       return results.map((r, i) => r ?? rejected(null, new AppError(500, 'E1500', `第 ${i + 1} 条未处理`)));
     });
+    // After the commit, so a rate computed meanwhile cannot be kept as current.
+    for (const h of households.values()) invalidateVisitRates(h.county_code);
+    return results2;
   },
 
   async recordOne(db: Db, ctx: Ctx, body: unknown) {
@@ -469,6 +473,7 @@ export const recordService = {
         after: d.after,
       });
     });
+    invalidateVisitRates(before.county_code);
     return this.get(db, ctx, id);
   },
 
