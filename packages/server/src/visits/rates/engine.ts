@@ -15,8 +15,9 @@ import { evaluateHouseholdMonth, monthRange, type ExemptionSpan, type HouseholdM
  * (`monthCache`): the rate page, its chase list, the export and the dashboard read the same
  * evaluation. Writes of this module (visits, pairings, exemptions, rules, cadre status) drop
  * the county's entries; changes made elsewhere (a household's status in the registry) show
- * within the cache's lifetime. Requests for a few households (a cadre's phone, the household
- * page) are computed directly and never cached.
+ * within the cache's lifetime. New or edited visits only mark their households for a
+ * re-evaluation, so syncing phones do not cool the cache. Requests for a few households (a
+ * cadre's phone, the household page) are computed directly and never cached.
  */
 export type HouseholdEval = {
   countyCode: string;
@@ -40,15 +41,37 @@ export type EngineFilter = {
 
 const CACHE_TTL_MS = 5 * 60_000;
 const CACHE_MAX = 4;
-type CacheEntry = { at: number; version: number; rows: HouseholdEval[]; rule: StoredRule };
+type CacheEntry = { at: number; version: number; rows: HouseholdEval[]; index: Map<number, number>; dirty: Set<number>; rule: StoredRule };
 const monthCache = new Map<string, CacheEntry>();
 const countyVersion = new Map<string, number>();
+let anyCountyVersion = 0;
+const monthVersion = new Map<MonthKey, number>();
 
-/** Called by every write of the module that can change a month's outcome in a county. */
+/**
+ * Called by writes that can change any household's month in a county (pairings, exemptions,
+ * rules, a cadre's status): the county's cached months are dropped.
+ */
 export function invalidateVisitRates(countyCode: string | null | undefined) {
   if (!countyCode) return;
   countyVersion.set(countyCode, (countyVersion.get(countyCode) ?? 0) + 1);
+  anyCountyVersion++;
 }
+
+/**
+ * Called when visits of some households change (recorded, synced, edited): only those
+ * households of the cached month are evaluated again on the next read, so a county's cache
+ * stays warm while cadres sync all day.
+ */
+export function householdsVisited(countyCode: string, householdIds: number[], months: MonthKey[]) {
+  for (const m of new Set(months)) {
+    monthVersion.set(m, (monthVersion.get(m) ?? 0) + 1);
+    const hit = monthCache.get(`${countyCode}|${m}`);
+    if (hit) for (const id of householdIds) hit.dirty.add(id);
+  }
+}
+
+/** Changes whenever the data behind a month may have changed: for caches of results derived from it. */
+export const visitRatesVersion = (month: MonthKey) => `${anyCountyVersion}:${monthVersion.get(month) ?? 0}`;
 
 /** Households whose pairing overlaps the month, of the required statuses, with their spans and visits. */
 async function loadMonth(
@@ -176,20 +199,34 @@ async function loadMonth(
   return rows;
 }
 
-function cached(county: string, rule: StoredRule, key: MonthKey): HouseholdEval[] | null {
+function freshEntry(county: string, rule: StoredRule, key: MonthKey): CacheEntry | null {
   const hit = monthCache.get(`${county}|${key}`);
   const fresh = hit && hit.version === (countyVersion.get(county) ?? 0) && Date.now() - hit.at < CACHE_TTL_MS && JSON.stringify(hit.rule) === JSON.stringify(rule);
-  return fresh ? hit.rows : null;
+  return fresh ? hit : null;
 }
+const cached = (county: string, rule: StoredRule, key: MonthKey) => freshEntry(county, rule, key) !== null;
 
 async function countyMonth(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey): Promise<HouseholdEval[]> {
   const k = `${county}|${key}`;
+  const hit = freshEntry(county, rule, key);
+  if (hit) {
+    if (hit.dirty.size) {
+      const ids = [...hit.dirty];
+      hit.dirty.clear();
+      for (const x of await loadMonth(db, county, rule, key, { householdIds: ids })) {
+        const i = hit.index.get(x.householdId);
+        if (i === undefined) {
+          hit.index.set(x.householdId, hit.rows.length);
+          hit.rows.push(x);
+        } else hit.rows[i] = x;
+      }
+    }
+    return hit.rows;
+  }
   const version = countyVersion.get(county) ?? 0;
-  const hit = cached(county, rule, key);
-  if (hit) return hit;
   const rows = await loadMonth(db, county, rule, key, {});
   monthCache.delete(k);
-  monthCache.set(k, { at: Date.now(), version, rows, rule });
+  monthCache.set(k, { at: Date.now(), version, rows, index: new Map(rows.map((r, i) => [r.householdId, i])), dirty: new Set(), rule });
   while (monthCache.size > CACHE_MAX) monthCache.delete(monthCache.keys().next().value!);
   return rows;
 }

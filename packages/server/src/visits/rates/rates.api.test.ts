@@ -169,13 +169,15 @@ describe('the monthly chase list', () => {
 
 describe('a late visit', () => {
   it('changes the month’s outcome at once, although the month was already computed', async () => {
-    const before = await stationA.get(`/api/visits/rates/households?month=${M}`);
+    // the county office's request evaluates (and keeps) the whole county's month
+    const before = await county.get(`/api/visits/rates/households?month=${M}`);
     expect(before.body.items.map((x: { headName: string }) => x.headName)).toContain('钱二');
     const clerk = await login(t, 'clerk');
     const late = await clerk.post('/api/visits', { clientId: crypto.randomUUID(), householdId: f.households.h2, visitDate: d(25), kind: 'home' });
     expect(late.status).toBe(200);
-    const after = await stationA.get(`/api/visits/rates/households?month=${M}`);
+    const after = await county.get(`/api/visits/rates/households?month=${M}`);
     expect(after.body.items.map((x: { headName: string }) => x.headName)).not.toContain('钱二');
+    expect(after.body.total).toBe(before.body.total - 1);
     expect(byName((await stationA.get(`/api/visits/rates?month=${M}&groupBy=village`)).body.rows)['一村'].rateText).toBe('80.00%');
   });
 });

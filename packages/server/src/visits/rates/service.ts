@@ -19,11 +19,12 @@ import {
   type RateLevel,
 } from '../rules';
 import { teamService } from '../teams/service';
-import { evaluateMonth, householdNames, invalidateVisitRates, unpairedHouseholds, type HouseholdEval } from './engine';
+import { evaluateMonth, householdNames, invalidateVisitRates, unpairedHouseholds, visitRatesVersion, type HouseholdEval } from './engine';
 import { rateRepo } from './repository';
 import type { GroupBy, HouseholdRateItem, PutRuleBody, RateRow } from './schemas';
 
 const MODULE = 'visits';
+const trendCache = new Map<string, { at: number; version: string; totals: ReturnType<typeof totalsOf> }>();
 const prefixOf = (code?: string) => (code ? areaPrefix(code) : undefined);
 const levelOf = (g: GroupBy): RateLevel => (g === 'unit' || g === 'cadre' ? 'person' : 'area');
 
@@ -279,11 +280,21 @@ export const rateService = {
     const trend = [];
     let current = totalsOf([], 'area');
     for (const m of year > Number(on.slice(0, 4)) ? [] : monthsOfYear(year, lastMonthOfYear)) {
-      const { rows } = await evaluateMonth(db, access, { month: m, areaPrefix: prefixOf(q.areaCode) });
-      const t = totalsOf(
-        rows.map((r) => r.result.outcome),
-        'area',
-      );
+      // A year of months at county scale is a dozen evaluations: their totals are kept until
+      // the module's data changes (or ten minutes pass).
+      const key = `${JSON.stringify(access)}|${q.areaCode ?? ''}|${m}`;
+      const hit = trendCache.get(key);
+      let t: ReturnType<typeof totalsOf>;
+      if (hit && hit.version === visitRatesVersion(m) && Date.now() - hit.at < 10 * 60_000) t = hit.totals;
+      else {
+        const { rows } = await evaluateMonth(db, access, { month: m, areaPrefix: prefixOf(q.areaCode) });
+        t = totalsOf(
+          rows.map((r) => r.result.outcome),
+          'area',
+        );
+        trendCache.set(key, { at: Date.now(), version: visitRatesVersion(m), totals: t });
+        if (trendCache.size > 500) trendCache.delete(trendCache.keys().next().value!);
+      }
       trend.push({ month: m, rate: t.rate, rateText: t.rateText, required: t.required, met: t.met });
       if (m === lastMonthOfYear) current = t;
     }
