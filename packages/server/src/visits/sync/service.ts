@@ -38,6 +38,23 @@ export const syncService = {
     const labels = new Map(dict.map((d) => [`${d.type_code}:${d.code}`, d.label]));
     const ruleCounty = counties[0] ?? cadres[0]?.county_code ?? ctx.user.countyCode;
     const rulePromise = ruleCounty ? loadRule(db, ruleCounty, Number(on.slice(0, 4))) : Promise.resolve(null);
+    // The download is logged while the rest is read, not after it.
+    const logged =
+      ruleCounty && list.length
+        ? db.transaction().execute((tx) =>
+            writeAudit(tx, ctx, {
+              module: 'visits',
+              action: 'sync-download',
+              entity: 'visit_sync',
+              countyCode: ruleCounty,
+              summary: `下载离线走访数据：结对户 ${list.length} 户（含联系电话），每户最近走访 ${recent} 条`,
+              after: { households: list.map((p) => p.household_id), recent },
+            }),
+          ).then(
+            () => null,
+            (e: unknown) => e,
+          )
+        : Promise.resolve(null);
     const label = (type: string, code: string | null) => (code ? labels.get(`${type}:${code}`) ?? null : null);
 
     const households: SyncHousehold[] = [];
@@ -98,18 +115,9 @@ export const syncService = {
       }
     }
     const rule = await rulePromise;
-    if (ruleCounty && households.length) {
-      await db.transaction().execute((tx) =>
-        writeAudit(tx, ctx, {
-          module: 'visits',
-          action: 'sync-download',
-          entity: 'visit_sync',
-          countyCode: ruleCounty,
-          summary: `下载离线走访数据：结对户 ${households.length} 户（含联系电话），每户最近走访 ${recent} 条`,
-          after: { households: households.map((h) => h.id), recent },
-        }),
-      );
-    }
+    // Held as a value so a failing read above cannot leave it rejected and unheard.
+    const logError = await logged;
+    if (logError) throw logError;
     return {
       serverTime: new Date().toISOString(),
       today: on,
