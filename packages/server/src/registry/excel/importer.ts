@@ -626,7 +626,7 @@ async function createBatch(tx: Tx, ctx: Ctx, plans: Planned[], day: string): Pro
       UPDATE household h SET head_person_id = x.hp, head_name = x.hn, member_count = x.n, net_income_per_capita_fen = x.pc
       FROM unnest(${hh.map((x) => x.id)}::bigint[], ${hh.map((x) => x.head.id)}::bigint[], ${hh.map((x) => x.head.name)}::text[],
                   ${hh.map((x) => x.n)}::int[], ${hh.map((x) => x.pc)}::bigint[]) AS x(id, hp, hn, n, pc)
-      WHERE h.county_code = ${county} AND h.id = x.id`.execute(tx);
+      WHERE h.county_code = ${county} AND h.id = x.id AND h.id = ANY(${hh.map((x) => x.id)}::bigint[])`.execute(tx);
     await tx
       .insertInto('household_status_history')
       .values(list.map((p) => ({ county_code: county, household_id: idOf.get(p.draft.householdNo!)!, from_status: null, to_status: p.draft.status, changed_on: day, reason: '导入建档', actor_id: ctx.user.id || null, actor_name: ctx.user.name })))
@@ -714,6 +714,7 @@ export async function importStaged(
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, failed: 0, failedRows: 0 };
   const sample: { sheet: string; rowNo: number; reason: string }[] = [];
   let processed = 0;
+  let batchNo = 0;
   let after = '';
   for (;;) {
     const keys = await db
@@ -817,7 +818,7 @@ export async function importStaged(
       await sql`
         UPDATE registry_import_row r SET error = x.e
         FROM unnest(${errs.map((e) => e.seq)}::int[], ${errs.map((e) => e.error)}::text[]) AS x(s, e)
-        WHERE r.import_id = ${importId} AND r.seq = x.s`.execute(db);
+        WHERE r.import_id = ${importId} AND r.seq = x.s AND r.seq = ANY(${errs.map((e) => e.seq)}::int[])`.execute(db);
       const bySeq = new Map(rows.map((r) => [r.seq, r]));
       for (const e of errs) {
         if (sample.length >= 100) break;
@@ -827,6 +828,12 @@ export async function importStaged(
       }
     }
     processed += groups.size;
+    batchNo++;
+    // A big import into a young table: the foreign-key checks' cached plans were made when the
+    // table was (nearly) empty — sequential scans, each check costing as much as the rows imported
+    // so far (measured: 0.3 → 3.3 ms per person within 12,000 households). Fresh statistics
+    // invalidate those plans; refreshed at batches 1, 2, 4, 8 … so it costs a few ANALYZEs in all.
+    if (counts.created && (batchNo & (batchNo - 1)) === 0) await sql`ANALYZE household, person, person_id_index`.execute(db);
     await onProgress({ ...counts, processed, sample });
   }
   return counts;

@@ -257,12 +257,17 @@ export const householdRepo = {
     return ids.filter((i) => !got.has(i));
   },
 
+  /**
+   * The `= ANY(keys)` beside the join is for the planner: without it an UPDATE … FROM unnest()
+   * hash-joins against a sequential scan of the whole table, so every batch of an import would
+   * cost as much as the table (the same pattern is used wherever rows are updated from arrays).
+   */
   async pointIds(db: DbOrTx, pairs: { residentId: string; personId: number }[]) {
     if (!pairs.length) return;
     await sql`
       UPDATE person_id_index i SET person_id = x.pid
       FROM unnest(${pairs.map((p) => p.residentId)}::text[], ${pairs.map((p) => p.personId)}::bigint[]) AS x(idn, pid)
-      WHERE i.id_number = x.idn`.execute(db);
+      WHERE i.id_number = x.idn AND i.id_number = ANY(${pairs.map((p) => p.residentId)}::text[])`.execute(db);
   },
 
   releaseIds(db: DbOrTx, ids: string[]) {

@@ -177,6 +177,6 @@ export async function recheckHouseholds(db: DbOrTx, countyCode: string, ids: num
     await sql`
       UPDATE household h SET quality_issue_count = x.n
       FROM unnest(${changed.map((h) => h.id)}::bigint[], ${changed.map((h) => counts.get(h.id) ?? 0)}::int[]) AS x(id, n)
-      WHERE h.county_code = ${countyCode} AND h.id = x.id`.execute(db);
+      WHERE h.county_code = ${countyCode} AND h.id = x.id AND h.id = ANY(${changed.map((h) => h.id)}::bigint[])`.execute(db);
   return issues.length;
 }
