@@ -50,8 +50,8 @@ describe('手机走访 (offline)', () => {
     await expect.poll(() => card.isVisible(), { timeout: 30_000 }).toBe(true);
     // the phone holds only this cadre's households
     expect(await page.locator('[data-testid^="household-"]').count()).toBe(1);
-    // wait until the service worker controls the page, so it can also reopen offline
-    await page.waitForFunction(swControls, undefined, { timeout: 30_000 }).catch(() => undefined);
+    // wait until the service worker has stored the page and the session, so it can reopen offline
+    await page.getByTestId('offline-ready').waitFor({ timeout: 30_000 });
 
     await context.setOffline(true);
     await expect.poll(() => page.getByText('离线').first().isVisible()).toBe(true);
@@ -62,12 +62,10 @@ describe('手机走访 (offline)', () => {
     await expect.poll(() => page.getByTestId('pending-count').textContent()).toBe('待上传 1 条');
 
     // Reopened with no network: the shell and the queue come from the phone.
-    const controlled = await page.evaluate(swControls);
-    if (controlled) {
-      await page.reload();
-      await expect.poll(() => page.getByTestId('pending-count').textContent(), { timeout: 30_000 }).toBe('待上传 1 条');
-      await expect.poll(() => page.getByTestId(`household-${household.id}`).isVisible()).toBe(true);
-    }
+    expect(await page.evaluate(swControls)).toBe(true);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('pending-count').textContent(), { timeout: 30_000 }).toBe('待上传 1 条');
+    await expect.poll(() => page.getByTestId(`household-${household.id}`).isVisible()).toBe(true);
 
     await context.setOffline(false);
     await expect.poll(() => page.getByTestId('pending-count').textContent(), { timeout: 60_000 }).toBe('待上传 0 条');

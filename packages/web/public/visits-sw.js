@@ -9,7 +9,7 @@
  * the server's download (own households, last N visits). Visits are queued in IndexedDB and
  * sent by the page; this worker never replays requests.
  */
-const VERSION = 'v1';
+const VERSION = 'v2';
 const SHELL = `fupin-shell-${VERSION}`;
 const SESSION = `fupin-session-${VERSION}`;
 const PRECACHE = ['/', '/visits/field', '/visits.webmanifest', '/visits-icon-192.png', '/visits-icon-512.png'];
@@ -32,9 +32,11 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-// The page lists what it loaded before this worker took control, so those files work offline too.
+// The page lists what it loaded before this worker took control, so those files work offline
+// too, and the session is read once through the worker; the page is told when all is stored.
 self.addEventListener('message', (event) => {
   const data = event.data || {};
+  const reply = event.ports && event.ports[0];
   if (data.type === 'cache-urls' && Array.isArray(data.urls)) {
     const same = data.urls.filter((u) => {
       try {
@@ -44,7 +46,13 @@ self.addEventListener('message', (event) => {
         return false;
       }
     });
-    event.waitUntil(caches.open(SHELL).then((c) => Promise.all(same.map((u) => c.add(u).catch(() => undefined)))));
+    const shell = caches.open(SHELL).then((c) => Promise.all(same.map((u) => c.add(u).catch(() => undefined))));
+    const session = networkFirst(new Request('/api/auth/me', { credentials: 'same-origin' }), SESSION).catch(() => undefined);
+    event.waitUntil(
+      Promise.all([shell, session]).then(() => {
+        if (reply) reply.postMessage({ type: 'cached' });
+      }),
+    );
   }
   if (data.type === 'logout') event.waitUntil(caches.delete(SESSION));
 });

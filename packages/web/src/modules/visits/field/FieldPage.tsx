@@ -30,7 +30,9 @@ const SATISFACTION = [
   { value: 'basically', label: '基本满意' },
   { value: 'unsatisfied', label: '不满意' },
 ];
+// 'none' stands for "not asked": a Segmented always shows one option as chosen.
 const INCOME = [
+  { value: 'none', label: '未问' },
   { value: 'up', label: '增加' },
   { value: 'same', label: '持平' },
   { value: 'down', label: '减少' },
@@ -53,10 +55,11 @@ export default function FieldPage() {
   const s = useFieldState();
   const [recording, setRecording] = useState<SyncHousehold | null>(null);
   const [viewing, setViewing] = useState<SyncHousehold | null>(null);
+  const [offlineReady, setOfflineReady] = useState(false);
 
   useEffect(() => {
     linkManifest();
-    void registerServiceWorker();
+    void registerServiceWorker().then(setOfflineReady);
     void startField(user.id);
     return () => stopField();
   }, [user.id]);
@@ -83,6 +86,11 @@ export default function FieldPage() {
           <Space size={8}>
             {s.online ? <Badge status="success" text="在线" /> : <Badge status="default" text="离线" />}
             <Typography.Text data-testid="pending-count">待上传 {pending} 条</Typography.Text>
+            {offlineReady && (
+              <Tag color="blue" data-testid="offline-ready">
+                可离线使用
+              </Tag>
+            )}
           </Space>
           <Button size="small" icon={<CloudSyncOutlined />} loading={s.syncing} disabled={!s.online} onClick={() => void syncNow()}>
             同步
@@ -384,7 +392,7 @@ function VisitDrawer({ h, onClose, online }: { h: SyncHousehold; onClose: () => 
         </div>
 
         <label>收入变化</label>
-        <Segmented block options={INCOME} value={incomeChange ?? undefined} onChange={(v) => setIncome(v as VisitInput['incomeChange'])} />
+        <Segmented block options={INCOME} value={incomeChange ?? 'none'} onChange={(v) => setIncome(v === 'none' ? null : (v as VisitInput['incomeChange']))} />
         <label htmlFor="visit-problems">发现的问题</label>
         <Input.TextArea id="visit-problems" rows={2} maxLength={2000} value={problems} onChange={(e) => setProblems(e.target.value)} placeholder="没有可不填" />
         <label htmlFor="visit-help">帮扶措施</label>

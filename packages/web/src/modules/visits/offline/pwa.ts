@@ -22,7 +22,11 @@ export async function registerServiceWorker(): Promise<boolean> {
   try {
     const reg = await navigator.serviceWorker.register('/visits-sw.js', { scope: '/' });
     await navigator.serviceWorker.ready;
-    // Files this page loaded before the worker was in control: hand them over for the cache.
+    const worker = reg.active ?? navigator.serviceWorker.controller;
+    if (!worker) return false;
+    // Files this page loaded before the worker was in control: hand them over for the cache,
+    // and wait until the worker has stored them (and the session) — then the page can reopen
+    // with no network.
     const urls = [
       location.pathname,
       ...performance
@@ -30,7 +34,16 @@ export async function registerServiceWorker(): Promise<boolean> {
         .map((e) => e.name)
         .filter((u) => !u.includes('/api/')),
     ];
-    (reg.active ?? navigator.serviceWorker.controller)?.postMessage({ type: 'cache-urls', urls });
+    await new Promise<void>((resolve) => {
+      const channel = new MessageChannel();
+      const timer = setTimeout(resolve, 30_000);
+      channel.port1.onmessage = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      worker.postMessage({ type: 'cache-urls', urls }, [channel.port2]);
+    });
+    document.documentElement.dataset.offlineReady = '1';
     return true;
   } catch {
     return false;
