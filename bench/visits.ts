@@ -26,7 +26,7 @@ import { recordService } from '../packages/server/src/visits/records/service';
 import { addMonths, aggregateRate, formatRate, monthOf } from '../packages/server/src/visits/rules';
 import { syncService } from '../packages/server/src/visits/sync/service';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: 'county' }, months: { type: 'string', default: '12' } } });
+const { values } = parseArgs({ options: { scale: { type: 'string', default: 'county' }, months: { type: 'string', default: '12' }, keep: { type: 'string' } } });
 const scale = values.scale as DemoScale;
 const months = Number(values.months);
 const log = (m: string) => console.log(`[bench:visits] ${m}`);
@@ -44,21 +44,27 @@ async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: numbe
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fupin-bench-visits-'));
+  // --keep DIR: the loaded database stays in DIR and a later run with the same DIR measures
+  // again without loading (a county with a year of visits takes minutes to load here).
+  const dir = values.keep ? path.resolve(values.keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'fupin-bench-visits-'));
   const pgh = await startEmbeddedPostgres({ dataDir: dir, port: 58000 + Math.floor(Math.random() * 1000) });
   const pool = createPool(pgh.url, 10);
   const db = createDb(pool);
   try {
     await migrate(pool);
-    await bootstrap(db, { adminPassword: 'Bench#Visits2026' });
-    let t = performance.now();
-    const demo = await loadDemo(db, pool, { scale, seed: 1, log });
-    log(`demo region loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    t = performance.now();
-    const v = await loadVisitDemo(db, { seed: 1, months, log });
-    const loadS = (performance.now() - t) / 1000;
-    log(`visits loaded in ${loadS.toFixed(1)} s: ${JSON.stringify(v)}`);
-    await pool.query('ANALYZE');
+    const loaded = values.keep && Number((await pool.query(`SELECT count(*) AS n FROM visit`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n) > 0;
+    let loadS = Number.NaN;
+    if (!loaded) {
+      await bootstrap(db, { adminPassword: 'Bench#Visits2026' });
+      let t = performance.now();
+      await loadDemo(db, pool, { scale, seed: 1, log });
+      log(`demo region loaded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      t = performance.now();
+      const v = await loadVisitDemo(db, { seed: 1, months, log });
+      loadS = (performance.now() - t) / 1000;
+      log(`visits loaded in ${loadS.toFixed(1)} s: ${JSON.stringify(v)}`);
+      await pool.query('ANALYZE');
+    } else log(`reusing the database in ${dir}`);
 
     const month = addMonths(monthOf(todayInChinaString()), -1);
     const all = systemCtx('bench');
@@ -138,7 +144,7 @@ async function main() {
   } finally {
     await db.destroy();
     await pgh.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

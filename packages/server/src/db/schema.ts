@@ -418,6 +418,7 @@ export type Database = {
   visit: VisitTable;
   visit_photo: VisitPhotoTable;
   visit_task: VisitTaskTable;
+  visit_day_tally: VisitDayTallyTable;
   loan_scheme: LoanSchemeTable;
   loan_quota: LoanQuotaTable;
   loan_quota_decision: LoanQuotaDecisionTable;
@@ -1092,4 +1093,15 @@ export type LoanWorkFundTable = {
   document_no: string;
   decided_by_name: string | null;
   created_at: DefaultTimestamp;
+};
+
+/** Days of a month each cadre visited each household, as bit masks per kind (042_visit_tally.sql; kept by triggers). */
+export type VisitDayTallyTable = {
+  county_code: string;
+  month: string;
+  household_id: number;
+  cadre_id: number;
+  home_days: number;
+  phone_days: number;
+  other_days: number;
 };

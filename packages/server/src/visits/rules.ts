@@ -394,3 +394,35 @@ export function overlaps(a: { start: IsoDate; end: IsoDate | null }, from: IsoDa
   return a.start <= to && (a.end === null || a.end >= from);
 }
 
+
+// --- Day masks of visit_day_tally (042_visit_tally.sql): bit d−1 = day d of the month ---
+
+/** The days of the month a pairing from `start` to `end` (inclusive, null = open) covers, as a mask. */
+export function pairingDaysMask(r: Pick<MonthRange, 'first' | 'last' | 'days'>, start: IsoDate, end: IsoDate | null): number {
+  if (start > r.last || (end !== null && (end < r.first || end < start))) return 0;
+  const s = start <= r.first ? 0 : Number(start.slice(8)) - 1;
+  const e = end === null || end >= r.last ? r.days - 1 : Number(end.slice(8)) - 1;
+  // Day 31 is bit 30: masks stay positive 31-bit integers.
+  const upTo = e >= 30 ? 0x7fffffff : (1 << (e + 1)) - 1;
+  return upTo & ~((1 << s) - 1);
+}
+
+/** Visit days of the counted kinds in a tally row. */
+export function countedDaysMask(row: { home_days: number | null; phone_days: number | null; other_days: number | null }, kinds: readonly string[]): number {
+  let m = 0;
+  if (kinds.includes('home')) m |= row.home_days ?? 0;
+  if (kinds.includes('phone')) m |= row.phone_days ?? 0;
+  if (kinds.includes('other')) m |= row.other_days ?? 0;
+  return m;
+}
+
+export function daysInMask(mask: number): number {
+  let n = 0;
+  for (let m = mask; m; m &= m - 1) n++;
+  return n;
+}
+
+/** The last day (1–31) in a mask, or 0 for none. */
+export function lastDayInMask(mask: number): number {
+  return mask ? 32 - Math.clz32(mask) : 0;
+}

@@ -3,13 +3,16 @@ import type { DbOrTx } from '../../db/db';
 import { scopeFilter } from '../../scope/scope';
 import type { VisitAccess } from '../access';
 import { loadRules, type StoredRule } from '../rule-store';
-import { evaluateHouseholdMonth, monthRange, type ExemptionSpan, type HouseholdMonthResult, type MonthKey, type PairingSpan } from '../rules';
+import { countedDaysMask, daysInMask, evaluateHouseholdMonth, lastDayInMask, monthRange, pairingDaysMask, type ExemptionSpan, type HouseholdMonthResult, type MonthKey, type PairingSpan } from '../rules';
 
 /**
  * Loads what the month's rate needs and hands each household to the pure rule
- * (rules.ts#evaluateHouseholdMonth). The database does the heavy counting — visits per
- * household by the cadre paired on the visit's date, at most one per day — and the rule
- * decides; nothing here re-implements a rule.
+ * (rules.ts#evaluateHouseholdMonth). The visits come from visit_day_tally (042), kept by
+ * triggers in the transaction of every visit write: one row per household and cadre with the
+ * month's visit days as bit masks, so the month is one join of the pairings with a table of
+ * ≈ one row per household instead of a count over the month's visits. Each pairing keeps only
+ * its own cadre's counted days inside its own span (the cadre paired on that day), a day
+ * counts once; the rule decides; nothing here re-implements a rule.
  *
  * A whole county's month (≈ 200 k households) is evaluated once and kept for a few minutes
  * (`monthCache`): the rate page, its chase list, the export and the dashboard read the same
@@ -86,6 +89,10 @@ async function loadMonth(
     .selectFrom('pairing as p')
     .innerJoin('household as h', (j) => j.onRef('h.county_code', '=', 'p.county_code').onRef('h.id', '=', 'p.household_id'))
     .innerJoin('cadre as c', (j) => j.onRef('c.county_code', '=', 'p.county_code').onRef('c.id', '=', 'p.cadre_id'))
+    // The days this cadre visited this household in the month (kept by triggers on visit).
+    .leftJoin('visit_day_tally as t', (j) =>
+      j.onRef('t.county_code', '=', 'p.county_code').on('t.month', '=', r.first).onRef('t.household_id', '=', 'p.household_id').onRef('t.cadre_id', '=', 'p.cadre_id'),
+    )
     .select([
       'p.household_id',
       'p.cadre_id',
@@ -97,6 +104,9 @@ async function loadMonth(
       'h.area_code',
       'h.village_code',
       'h.township_code',
+      't.home_days',
+      't.phone_days',
+      't.other_days',
     ])
     .where('p.county_code', '=', county)
     .where('p.start_date', '<=', r.last)
@@ -108,11 +118,14 @@ async function loadMonth(
   if (narrow.areaPrefix) q = q.where('h.area_code', 'like', `${narrow.areaPrefix}%`);
   const pairings = await q.execute();
 
-  type Acc = { base: (typeof pairings)[number]; spans: PairingSpan[]; visits: number; last: string | null; ex: ExemptionSpan[] | null };
+  type Acc = { base: (typeof pairings)[number]; spans: PairingSpan[]; days: number; ex: ExemptionSpan[] | null };
   const byHousehold = new Map<number, Acc>();
+  const kinds = rule.countedKinds;
   for (const p of pairings) {
     let acc = byHousehold.get(p.household_id);
-    if (!acc) byHousehold.set(p.household_id, (acc = { base: p, spans: [], visits: 0, last: null, ex: null }));
+    if (!acc) byHousehold.set(p.household_id, (acc = { base: p, spans: [], days: 0, ex: null }));
+    // Counted: days with a visit of a counted kind by the cadre paired on that day.
+    if (p.home_days !== null) acc.days |= countedDaysMask(p, kinds) & pairingDaysMask(r, p.start_date, p.end_date);
     acc.spans.push({
       cadreId: p.cadre_id,
       unitOrgId: p.unit_org_id,
@@ -123,30 +136,6 @@ async function loadMonth(
     });
   }
   if (!byHousehold.size) return [];
-
-  // Distinct (household, day) pairs first, by hashing, then a count per household: cheaper than
-  // a sort-based count(DISTINCT …) over a county's month of visits.
-  const small = narrow.householdIds ?? (byHousehold.size < 5000 ? [...byHousehold.keys()] : null);
-  const kinds = rule.countedKinds.length ? rule.countedKinds : ['-'];
-  const idFilter = small ? sql`AND v.household_id = ANY(${small}::bigint[])` : narrow.areaPrefix ? sql`AND v.area_code LIKE ${`${narrow.areaPrefix}%`}` : sql``;
-  const counted = await sql<{ household_id: number; n: number; last: string }>`
-    SELECT d.household_id, count(*)::int AS n, max(d.visit_date)::text AS last
-    FROM (
-      SELECT DISTINCT v.household_id, v.visit_date
-      FROM visit v
-      JOIN pairing p ON p.county_code = v.county_code AND p.household_id = v.household_id AND p.cadre_id = v.cadre_id
-        AND p.start_date <= v.visit_date AND (p.end_date IS NULL OR p.end_date >= v.visit_date)
-      WHERE v.county_code = ${county} AND v.visit_date BETWEEN ${r.first}::date AND ${r.last}::date
-        AND v.kind = ANY(${kinds}::text[]) ${idFilter}
-    ) d
-    GROUP BY d.household_id`.execute(db);
-  for (const v of counted.rows) {
-    const acc = byHousehold.get(Number(v.household_id));
-    if (acc) {
-      acc.visits = Number(v.n);
-      acc.last = v.last;
-    }
-  }
 
   const ex = await db
     .selectFrom('visit_exemption')
@@ -189,11 +178,11 @@ async function loadMonth(
       townshipCode: b.township_code,
       // Status is filtered in SQL: every loaded household has a required one.
       result: evaluateHouseholdMonth(
-        { householdStatus: rule.requiredStatuses[0], pairings: acc.spans, countedVisitDays: acc.visits, exemptions: acc.ex ?? none },
+        { householdStatus: rule.requiredStatuses[0], pairings: acc.spans, countedVisitDays: daysInMask(acc.days), exemptions: acc.ex ?? none },
         rule,
         key,
       ),
-      lastVisitDate: acc.last,
+      lastVisitDate: acc.days ? `${r.first.slice(0, 8)}${String(lastDayInMask(acc.days)).padStart(2, '0')}` : null,
     });
   }
   return rows;

@@ -180,6 +180,33 @@ describe('a late visit', () => {
     expect(after.body.total).toBe(before.body.total - 1);
     expect(byName((await stationA.get(`/api/visits/rates?month=${M}&groupBy=village`)).body.rows)['一村'].rateText).toBe('80.00%');
   });
+
+  it('moved to another month by an edit, leaves the first month’s count (the day tally is rebuilt, not only added to)', async () => {
+    const clerk = await login(t, 'clerk');
+    const list = await clerk.get(`/api/visits?householdId=${f.households.h2}&pageSize=50`);
+    const late = list.body.items.find((v: { visitDate: string }) => v.visitDate === d(25));
+    expect(late).toBeDefined();
+    const prev = addMonths(M, -1);
+    const moved = await clerk.patch(`/api/visits/${late.id}`, { version: late.version, visitDate: `${prev}-25` });
+    expect(moved.status).toBe(200);
+    const missed = await county.get(`/api/visits/rates/households?month=${M}`);
+    expect(missed.body.items.map((x: { headName: string }) => x.headName)).toContain('钱二');
+    const tally = await t.db
+      .selectFrom('visit_day_tally')
+      .select(['month', 'home_days'])
+      .where('household_id', '=', f.households.h2)
+      .where('month', 'in', [m.first, `${prev}-01`])
+      .orderBy('month')
+      .execute();
+    expect(tally.map((x) => [x.month, x.home_days.toString(2).split('').filter((b) => b === '1').length])).toEqual([
+      [`${prev}-01`, 1],
+      [m.first, 1],
+    ]);
+    const back = await clerk.patch(`/api/visits/${late.id}`, { version: moved.body.version ?? late.version + 1, visitDate: d(25) });
+    expect(back.status).toBe(200);
+    const again = await county.get(`/api/visits/rates/households?month=${M}`);
+    expect(again.body.items.map((x: { headName: string }) => x.headName)).not.toContain('钱二');
+  });
 });
 
 describe('rules as data', () => {
