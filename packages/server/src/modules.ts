@@ -4,6 +4,7 @@ import { auditRoutes } from './audit/routes';
 import { authRoutes } from './auth/routes';
 import { dashboardRoutes } from './dashboard/routes';
 import { dictRoutes } from './dicts/routes';
+import { fileRoutes } from './files/routes';
 import { healthRoutes } from './health/routes';
 import { loanRoutes } from './loans/routes';
 import { orgRoutes } from './orgs/routes';
@@ -14,4 +15,4 @@ import { userRoutes } from './users/routes';
 import { visitRoutes } from './visits/routes';
 
 // Every module's routes, in one list so the OpenAPI document and the app never drift.
-export const modules = [healthRoutes, authRoutes, areaRoutes, orgRoutes, userRoutes, roleRoutes, auditRoutes, dashboardRoutes, dictRoutes, calendarRoutes, paramRoutes, loanRoutes, visitRoutes, registryRoutes];
+export const modules = [healthRoutes, authRoutes, areaRoutes, orgRoutes, userRoutes, roleRoutes, auditRoutes, dashboardRoutes, dictRoutes, calendarRoutes, paramRoutes, loanRoutes, visitRoutes, registryRoutes, fileRoutes];

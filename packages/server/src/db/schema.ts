@@ -443,6 +443,7 @@ export type Database = {
   loan_statement_import: LoanStatementImportTable;
   loan_statement_line: LoanStatementLineTable;
   loan_work_fund: LoanWorkFundTable;
+  attachment: AttachmentTable;
 };
 
 // --- 结对帮扶与走访 (migrations 040–041) ---
@@ -1104,4 +1105,26 @@ export type VisitDayTallyTable = {
   home_days: number;
   phone_days: number;
   other_days: number;
+};
+
+// --- 附件 (migration 050) ---
+
+export type AttachmentTable = {
+  county_code: string;
+  id: Id;
+  owner_kind: 'registry_workflow' | 'loan_application';
+  owner_id: number;
+  area_code: string;
+  file_name: string;
+  mime: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  uploaded_by: number | null;
+  uploaded_by_name: string | null;
+  created_at: DefaultTimestamp;
+  deleted: Generated<boolean>;
+  deleted_by: number | null;
+  deleted_by_name: string | null;
+  deleted_at: Timestamp | null;
 };

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { pageQuery, paged } from '../../http/common-schemas';
 import { positiveFen, textField } from '../schemes/schemas';
+import { attachmentIdField } from '../../files/schemas';
 
 const version = z.number({ error: '版本号必须是数字' }).int().min(1);
 const id = (label: string) => z.number({ error: `${label}必须是数字` }).int().positive(`${label}必须是正整数`);
 const termMonths = z.number({ error: '贷款期限必须是数字（月）' }).int('贷款期限必须是整数个月').min(1, '贷款期限至少 1 个月').max(120, '贷款期限不能超过 120 个月');
 const attachments = z
-  .array(z.strictObject({ name: textField('附件名称', 100), note: textField('附件说明', 200).optional() }), { error: '附件必须是列表' })
+  // attachmentId: a file uploaded to this application (POST /api/files), so only on resubmit
+  .array(z.strictObject({ name: textField('附件名称', 100), note: textField('附件说明', 200).optional(), attachmentId: attachmentIdField.optional() }), { error: '附件必须是列表' })
   .max(30, '附件最多 30 个');
 export const STAGES = ['village', 'station', 'coop', 'county_office', 'credit_union'] as const;
 export const stageSchema = z.enum(STAGES, { error: '环节只能是 village、station、coop、county_office、credit_union 之一' });
@@ -147,7 +149,7 @@ export const applicationEvent = z.object({
 export const applicationDetail = applicationItem.extend({
   purpose: z.string(),
   expectedBenefit: z.string().nullable(),
-  attachments: z.array(z.object({ name: z.string(), note: z.string().optional() })),
+  attachments: z.array(z.object({ name: z.string(), note: z.string().optional(), attachmentId: z.number().optional() })),
   borrowerPersonId: z.number().nullable(),
   enterpriseCreditCode: z.string().nullable(),
   enterpriseLegalRep: z.string().nullable(),

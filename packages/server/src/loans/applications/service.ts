@@ -23,6 +23,7 @@ import {
   type SchemeParams,
 } from '../rules';
 import { paramsOf, quotaRepo, schemeRepo, type SchemeRow } from '../schemes/repository';
+import { assertAttachmentsOf } from '../../files/service';
 import { appRepo, type AppRow } from './repository';
 import type { ApplicationItem, CreateApplicationBody, CreateEnterpriseApplicationBody, DecideBody, ResubmitBody } from './schemas';
 
@@ -342,6 +343,8 @@ export const applicationService = {
         created_by: ctx.user.id || null,
         created_by_name: ctx.user.name,
       });
+      // files are uploaded to an existing application: none can belong to one filed just now
+      await assertAttachmentsOf(tx, 'loan_application', h.county_code, row.id, body.attachments);
       await appRepo.event(tx, {
         county_code: h.county_code,
         application_id: row.id,
@@ -588,6 +591,7 @@ export const applicationService = {
         eligibility: JSON.stringify(result),
       });
       if (!ok) throw loanErrors.decidedByOther('已变化');
+      await assertAttachmentsOf(tx, 'loan_application', cur.county_code, cur.id, body.attachments);
       await appRepo.event(tx, {
         county_code: cur.county_code,
         application_id: cur.id,

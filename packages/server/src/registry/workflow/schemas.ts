@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dateSchema, pageQuerySchema, pagedResult } from '@fupin/shared';
+import { attachmentIdField } from '../../files/schemas';
 
 export const WORKFLOW_KINDS = ['identification', 'exit', 'return', 'cancellation', 'monitoring'] as const;
 export type WorkflowKind = (typeof WORKFLOW_KINDS)[number];
@@ -37,6 +38,8 @@ const opinion = z.string().trim().max(1000, '意见最多 1000 个字');
 export const evidenceItem = z.strictObject({
   name: z.string().trim().min(1, '材料名称不能为空').max(200),
   ref: z.string().trim().max(500).optional(),
+  /** an uploaded file of this workflow (POST /api/files) */
+  attachmentId: attachmentIdField.optional(),
 });
 const evidence = z.array(evidenceItem).max(50, '最多 50 份材料').default([]);
 const version = z.number({ error: '版本号必须是数字' }).int().min(1);
@@ -130,7 +133,7 @@ export const stepItem = z.object({
   decision: z.string().nullable(),
   date: z.string(),
   opinion: z.string().nullable(),
-  evidence: z.array(z.object({ name: z.string(), ref: z.string().optional() })),
+  evidence: z.array(z.object({ name: z.string(), ref: z.string().optional(), attachmentId: z.number().optional() })),
   data: z.record(z.string(), z.unknown()),
   fromState: z.string().nullable(),
   toState: z.string().nullable(),

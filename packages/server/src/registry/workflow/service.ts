@@ -27,6 +27,7 @@ import {
   type WorkflowState,
 } from './schemas';
 import type { z } from 'zod';
+import { assertAttachmentsOf } from '../../files/service';
 import type { announceBody, appraiseBody, decideBody, noticeBody, objectionBody, resolveObjectionBody, withdrawBody } from './schemas';
 
 type Chain = { from: HouseholdStatus[]; to: HouseholdStatus; notice: boolean; first: WorkflowState };
@@ -107,6 +108,7 @@ async function advance(
     .where('version', '=', w.version)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) throw regErrors.workflowRace();
+  await assertAttachmentsOf(tx, 'registry_workflow', w.county_code, w.id, s.evidence);
   await tx
     .insertInto('registry_workflow_step')
     .values({
@@ -217,6 +219,8 @@ export const workflowService = {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      // files are uploaded to an existing workflow: none can belong to one started just now
+      await assertAttachmentsOf(tx, 'registry_workflow', w.county_code, w.id, b.evidence);
       await tx
         .insertInto('registry_workflow_step')
         .values({
