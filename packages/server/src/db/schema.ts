@@ -261,6 +261,8 @@ export type RegistryWorkflowTable = {
   notice_start: string | null;
   notice_end: string | null;
   due_date: string | null;
+  /** monitoring: first clue + 15 working days (migration 017) */
+  overall_due_date: string | null;
   exit_check: Json | null;
   started_by: number | null;
   started_by_name: string | null;

@@ -270,6 +270,15 @@ export const householdRepo = {
       WHERE i.id_number = x.idn AND i.id_number = ANY(${pairs.map((p) => p.residentId)}::text[])`.execute(db);
   },
 
+  /** Frees the resident IDs held by the active members of one household (its cancellation). */
+  releaseHouseholdIds(db: DbOrTx, countyCode: string, householdId: number) {
+    // by the index's key (id_number): person_id has no index of its own
+    return sql`
+      DELETE FROM person_id_index i USING person p
+      WHERE p.county_code = ${countyCode} AND p.household_id = ${householdId} AND p.status = 'active'
+        AND i.id_number = left(p.id_number, 18) AND i.county_code = p.county_code AND i.person_id = p.id`.execute(db);
+  },
+
   releaseIds(db: DbOrTx, ids: string[]) {
     if (!ids.length) return Promise.resolve();
     return db.deleteFrom('person_id_index').where('id_number', 'in', ids).execute();

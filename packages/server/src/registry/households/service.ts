@@ -279,7 +279,9 @@ export const householdService = {
       if (!p) throw errors.notFound('家庭成员');
       if (p.status !== 'active') throw regErrors.memberState('该成员已不在册（已死亡或迁出），历史记录不能修改');
       if (p.version !== body.version) throw errors.staleVersion('该成员信息');
-      await tx.selectFrom('household').select('id').where('county_code', '=', p.county_code).where('id', '=', p.household_id).forUpdate().execute();
+      const owner = await tx.selectFrom('household').select('status').where('county_code', '=', p.county_code).where('id', '=', p.household_id).forUpdate().executeTakeFirstOrThrow();
+      // its IDs were released on cancellation; editing would claim them again
+      if (owner.status === 'cancelled') throw regErrors.householdState('该户已注销，成员信息不能再修改');
       if (body.relation !== undefined && body.relation !== p.relation && (body.relation === 'head' || p.relation === 'head'))
         throw regErrors.heads('户主的变更请通过“户主变更”办理，不能直接修改与户主关系');
       const dicts = await loadDicts(tx, REGISTRY_DICT_TYPES);

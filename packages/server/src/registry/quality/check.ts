@@ -109,14 +109,17 @@ export async function recheckHouseholds(db: DbOrTx, countyCode: string, ids: num
 
   // Across households: the same resident active in two of them, and the global ID index
   // (which the database cannot tie to person with a foreign key, anchors.md) pointing elsewhere.
-  const active = people.filter((p) => p.status === 'active');
+  // A cancelled household has released its members' IDs (workflow/service.ts applyOutcome): its
+  // rows are history, neither a duplicate of nor a claim on the person's current household.
+  const cancelled = new Set(households.filter((h) => h.status === 'cancelled').map((h) => h.id));
+  const active = people.filter((p) => p.status === 'active' && !cancelled.has(p.household_id));
   if (active.length) {
     const keys = [...new Set(active.map((p) => p.id_number.slice(0, 18)))];
     const others = await sql<{ k: string; county_code: string; household_id: number; village: string | null }>`
       SELECT left(p.id_number, 18) AS k, p.county_code, p.household_id, v.name AS village
       FROM person p JOIN household h ON h.county_code = p.county_code AND h.id = p.household_id
       LEFT JOIN area v ON v.code = h.village_code
-      WHERE p.status = 'active' AND left(p.id_number, 18) = ANY(${keys}::text[])`.execute(db);
+      WHERE p.status = 'active' AND h.status <> 'cancelled' AND left(p.id_number, 18) = ANY(${keys}::text[])`.execute(db);
     const holders = new Map<string, { county_code: string; household_id: number; village: string | null }[]>();
     for (const o of others.rows) holders.set(o.k, [...(holders.get(o.k) ?? []), o]);
     const index = await db.selectFrom('person_id_index').select(['id_number', 'county_code', 'person_id']).where('id_number', 'in', keys).execute();

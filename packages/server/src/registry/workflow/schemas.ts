@@ -181,6 +181,9 @@ export const workflowItem = z.object({
   noticeStart: z.string().nullable(),
   noticeEnd: z.string().nullable(),
   dueDate: z.string().nullable(),
+  /** 纳入监测: first clue + 15 working days to county approval; every step's dueDate is capped by it */
+  overallDueDate: z.string().nullable(),
+  overallOverdue: z.boolean(),
   overdue: z.boolean(),
   workingDaysLeft: z.number().nullable(),
   openObjections: z.number(),

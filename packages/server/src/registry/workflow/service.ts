@@ -63,6 +63,27 @@ async function dueAfter(tx: Tx, cal: WorkingCalendar, from: string, which: keyof
   return cal.addWorkingDays(from, await numberParam(tx, key, fallback));
 }
 
+/** States a monitoring case must leave by its overall deadline (county approval ends it). */
+const BEFORE_APPROVAL = new Set<string>(['appraisal', 'notice', 'township_review', 'county_approval']);
+
+/**
+ * 纳入监测 must go from the first clue (the start date) to county approval within
+ * `registry.monitoringOverallWorkingDays` (15) working days: the overall date, stored on the case.
+ */
+async function monitoringOverallDue(tx: Tx, cal: WorkingCalendar, start: string) {
+  return cal.addWorkingDays(start, await numberParam(tx, 'registry.monitoringOverallWorkingDays', 15));
+}
+
+/**
+ * A step's due date capped by the case's overall deadline while that still runs, so queues,
+ * the overdue filter and the red marks need no second date to look at. A step without a
+ * deadline of its own (评议通过、待公示) is due by the overall date.
+ */
+export function cappedDue(overall: string | null, state: string, due: string | null): string | null {
+  if (!overall || !BEFORE_APPROVAL.has(state)) return due;
+  return due == null || due > overall ? overall : due;
+}
+
 /** Minimum notice period for a kind: registry.noticeDays (7), monitoring registry.monitoringNoticeDays (5). */
 async function minNoticeDays(tx: Tx, kind: WorkflowKind) {
   return kind === 'monitoring' ? Math.max(5, await numberParam(tx, 'registry.monitoringNoticeDays', 5)) : await numberParam(tx, 'registry.noticeDays', 7);
@@ -100,6 +121,8 @@ async function advance(
   summary: string,
 ) {
   const { finished, ...cols } = set;
+  if (!finished && (set.state !== undefined || set.due_date !== undefined))
+    cols.due_date = cappedDue(w.overall_due_date, set.state ?? w.state, set.due_date !== undefined ? set.due_date : w.due_date);
   const updated = await tx
     .updateTable('registry_workflow')
     .set({ ...cols, ...(finished ? { finished_at: sql`now()` } : {}), version: sql`version + 1`, updated_at: sql`now()` })
@@ -164,6 +187,10 @@ async function applyOutcome(tx: Tx, ctx: Ctx, w: WorkflowRow, date: string, note
     .where('id', '=', h.id)
     .execute();
   await recordStatus(tx, ctx, h, h.status, w.to_status, date, `${KIND_LABELS[w.kind as WorkflowKind]}：${note}`, w.id);
+  // A cancelled household no longer holds its members' resident IDs, so a person wrongly
+  // registered here (or whose household dissolved) can be registered in another household.
+  // The member rows stay as the record of what was registered.
+  if (w.to_status === 'cancelled') await householdRepo.releaseHouseholdIds(tx, h.county_code, h.id);
   await refreshHousehold(tx, h.county_code, h.id, today());
 }
 
@@ -195,7 +222,8 @@ export const workflowService = {
       if (b.kind === 'cancellation' && !b.cancelReason) throw regErrors.invalid([{ field: '注销原因', message: '注销须选择原因' }]);
       if ((b.kind === 'return' || b.kind === 'cancellation') && !b.reason) throw regErrors.invalid([{ field: '原因', message: `${KIND_LABELS[b.kind]}须写明原因` }]);
       const cal = await registryCalendar(tx);
-      const due = await dueAfter(tx, cal, date, chain.first === 'appraisal' ? 'appraisal' : 'township');
+      const overall = b.kind === 'monitoring' ? await monitoringOverallDue(tx, cal, date) : null;
+      const due = cappedDue(overall, chain.first, await dueAfter(tx, cal, date, chain.first === 'appraisal' ? 'appraisal' : 'township'));
       const reason = b.kind === 'cancellation' ? `${CANCEL_REASON_LABELS[b.cancelReason!]}：${b.reason}` : (b.reason ?? null);
       const w = await tx
         .insertInto('registry_workflow')
@@ -213,6 +241,7 @@ export const workflowService = {
           reason,
           started_on: date,
           due_date: due,
+          overall_due_date: overall,
           exit_check: verdict ? sql`${JSON.stringify(verdict)}::jsonb` : null,
           started_by: ctx.user.id || null,
           started_by_name: ctx.user.name,
@@ -548,6 +577,8 @@ export function toItem(w: WorkflowListRow, day: string, cal: WorkingCalendar) {
     noticeStart: w.notice_start,
     noticeEnd: w.notice_end,
     dueDate: w.due_date,
+    overallDueDate: w.overall_due_date,
+    overallOverdue: w.overall_due_date != null && BEFORE_APPROVAL.has(w.state) && w.overall_due_date < day,
     overdue: open && w.due_date != null && w.due_date < day,
     workingDaysLeft: open && w.due_date ? cal.workingDaysBetween(day, w.due_date) : null,
     openObjections: w.open_objections,
