@@ -6,6 +6,7 @@ import { dashboardRoutes } from './dashboard/routes';
 import { dictRoutes } from './dicts/routes';
 import { fileRoutes } from './files/routes';
 import { healthRoutes } from './health/routes';
+import { homeRoutes } from './home/routes';
 import { loanRoutes } from './loans/routes';
 import { orgRoutes } from './orgs/routes';
 import { paramRoutes } from './params/routes';
@@ -15,4 +16,4 @@ import { userRoutes } from './users/routes';
 import { visitRoutes } from './visits/routes';
 
 // Every module's routes, in one list so the OpenAPI document and the app never drift.
-export const modules = [healthRoutes, authRoutes, areaRoutes, orgRoutes, userRoutes, roleRoutes, auditRoutes, dashboardRoutes, dictRoutes, calendarRoutes, paramRoutes, loanRoutes, visitRoutes, registryRoutes, fileRoutes];
+export const modules = [healthRoutes, authRoutes, areaRoutes, orgRoutes, userRoutes, roleRoutes, auditRoutes, dashboardRoutes, dictRoutes, calendarRoutes, paramRoutes, loanRoutes, visitRoutes, registryRoutes, fileRoutes, homeRoutes];
