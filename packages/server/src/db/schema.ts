@@ -445,6 +445,8 @@ export type Database = {
   loan_statement_import: LoanStatementImportTable;
   loan_statement_line: LoanStatementLineTable;
   loan_work_fund: LoanWorkFundTable;
+  loan_decision_notice: LoanDecisionNoticeTable;
+  loan_notification: LoanNotificationTable;
   attachment: AttachmentTable;
 };
 
@@ -1129,4 +1131,44 @@ export type AttachmentTable = {
   deleted_by: number | null;
   deleted_by_name: string | null;
   deleted_at: Timestamp | null;
+};
+
+/** 决定通知书 to the household and the station's notification of a decision (025_loan_decision_notices.sql). */
+export type LoanDecisionNoticeTable = {
+  county_code: string;
+  id: Id;
+  notice_no: string;
+  application_id: number;
+  household_id: number | null;
+  area_code: string;
+  township_code: string | null;
+  decision: 'approved' | 'rejected' | 'returned';
+  stage: string;
+  decided_on: string;
+  decided_by_name: string | null;
+  decided_by_org: string | null;
+  content: Json;
+  delivered_on: string | null;
+  delivery_method: 'in_person' | 'via_village' | 'post' | 'phone_then_paper' | null;
+  recipient_name: string | null;
+  delivered_by_name: string | null;
+  delivery_note: string | null;
+  version: Generated<number>;
+  created_at: DefaultTimestamp;
+};
+
+export type LoanNotificationTable = {
+  county_code: string;
+  id: Id;
+  recipient_kind: 'station';
+  recipient_area: string;
+  kind: 'decision';
+  application_id: number;
+  notice_id: number | null;
+  title: string;
+  body: string;
+  created_on: string;
+  read_at: Timestamp | null;
+  read_by_name: string | null;
+  created_at: DefaultTimestamp;
 };

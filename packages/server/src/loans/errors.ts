@@ -27,6 +27,7 @@ export const loanErrors = {
   applicationState: (statusLabel: string, action: string) => new AppError(409, 'E3113', `该申请当前状态为“${statusLabel}”，不能${action}`),
   decidedByOther: (now: string) => new AppError(409, 'E3114', `该申请已被他人处理（现为：${now}），您的操作未生效，请刷新后查看`),
   reasonRequired: (what: string) => new AppError(400, 'E3115', `${what}须填写理由`),
+  noticeDelivered: (noticeNo: string, on: string) => new AppError(409, 'E3116', `决定通知书 ${noticeNo} 已于 ${on} 送达，送达记录不能修改`),
 
   loanState: (statusLabel: string, action: string) => new AppError(409, 'E3201', `贷款当前状态为“${statusLabel}”，不能${action}`),
   overRepay: (outstandingYuan: string) => new AppError(400, 'E3202', `还款本金超过剩余本金（剩余 ${outstandingYuan}）`),

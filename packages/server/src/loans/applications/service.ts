@@ -24,6 +24,7 @@ import {
 } from '../rules';
 import { paramsOf, quotaRepo, schemeRepo, type SchemeRow } from '../schemes/repository';
 import { assertAttachmentsOf } from '../../files/service';
+import { recordDecisionNotice } from '../decisions/service';
 import { appRepo, type AppRow } from './repository';
 import type { ApplicationItem, CreateApplicationBody, CreateEnterpriseApplicationBody, DecideBody, ResubmitBody } from './schemas';
 
@@ -530,6 +531,11 @@ export const applicationService = {
         actor_name: actor.name,
         actor_org: actor.orgName,
       });
+      // 第十二条2: a final decision is told to the station and the household, in this transaction.
+      if (final || body.decision !== 'approve') {
+        const decision = final ? 'approved' : body.decision === 'reject' ? 'rejected' : 'returned';
+        await recordDecisionNotice(tx, ctx, actor, cur, { decision, stage, on, opinion: body.opinion ?? null, reasons: body.reasons ?? [] });
+      }
       const verdict = body.decision === 'approve' ? (final ? '同意，审批通过' : `同意，转${STAGE_LABELS[next!]}`) : body.decision === 'return' ? '退回补充材料' : '不同意';
       await writeAudit(tx, ctx, {
         module: 'loan',
