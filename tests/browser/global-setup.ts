@@ -14,6 +14,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     demoUsers: { username: string; password: string; role: string; areaCode: string }[];
+    /** For tests that must put a record in the past (a finished quarter), which no API allows. */
+    databaseUrl: string;
   }
 }
 
@@ -40,6 +42,7 @@ export default async function setup(project: TestProject) {
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   project.provide('baseUrl', `http://127.0.0.1:${port}`);
   project.provide('demoUsers', demo.users);
+  project.provide('databaseUrl', c.url);
   return async () => {
     await app.close();
     await c.close();

@@ -1,6 +1,8 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Drawer, Form, Input, Modal, Radio, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Drawer, Form, Input, Modal, Radio, Space, Table, Tabs, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { todayInChina } from '@fupin/shared/date';
 import { useState } from 'react';
 import { feedback } from '../../../app/feedback';
 import { useCan } from '../../../auth/session';
@@ -48,9 +50,12 @@ function Prepay({ townshipCode, year, quarter }: { townshipCode: string; year: n
   const can = useCan();
   const qc = useQueryClient();
   const [docNo, setDocNo] = useState('');
+  // The money moves on the day the voucher says: the quarter-end settlement reads the coop's
+  // balance on the quarter's last day, so a prepayment entered late keeps its real date.
+  const [onDate, setOnDate] = useState<dayjs.Dayjs | null>(dayjs(todayInChina()));
   const q = useQuery({ queryKey: ['loans', 'prepay', townshipCode, year, quarter], queryFn: ({ signal }) => loansApi.prepaymentPreview({ townshipCode, year, quarter }, signal) });
   const m = useMutation({
-    mutationFn: () => loansApi.prepay({ townshipCode, year, quarter, docNo }),
+    mutationFn: () => loansApi.prepay({ townshipCode, year, quarter, docNo, onDate: onDate?.format('YYYY-MM-DD') }),
     onSuccess: async (t) => {
       feedback.message.success(`已预拨 ${formatYuanText(t.amountFen)}`);
       await qc.invalidateQueries({ queryKey: ['loans'] });
@@ -85,8 +90,9 @@ function Prepay({ townshipCode, year, quarter }: { townshipCode: string; year: n
       />
       {can('loan:subsidy:finance-office') && p && !p.alreadyPrepaid && p.totalFen > 0 && (
         <Space.Compact>
+          <DatePicker aria-label="预拨日期" value={onDate} onChange={setOnDate} allowClear={false} />
           <Input placeholder="预拨单据号" value={docNo} onChange={(e) => setDocNo(e.target.value)} style={{ width: 220 }} />
-          <Button type="primary" disabled={!docNo.trim()} loading={m.isPending} onClick={() => m.mutate()}>
+          <Button type="primary" disabled={!docNo.trim() || !onDate} loading={m.isPending} onClick={() => m.mutate()}>
             向信用社预拨 {formatYuanText(p.totalFen)}
           </Button>
         </Space.Compact>
