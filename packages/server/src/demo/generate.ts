@@ -9,6 +9,7 @@ import { bool, codeArray, copyLines, num, txt } from './copy';
 import { DEMO_AS_OF, IdAllocator, generateVillage, type DemoHousehold } from './households';
 import { HELPING_UNITS, chineseNumber, givenName, mobile, placeName, SURNAMES } from './names';
 import { Rng } from './prng';
+import { loadVisitDemo, visitDemoMonths } from '../visits/demo';
 
 /**
  * Deterministic synthetic region for demonstrations, training and benchmarks
@@ -113,7 +114,7 @@ export const USERNAME_PREFIX: Record<string, string> = {
 export async function loadDemo(
   db: Db,
   pool: pg.Pool,
-  opts: { scale: DemoScale; seed: number; log?: (m: string) => void },
+  opts: { scale: DemoScale; seed: number; log?: (m: string) => void; visitMonths?: number },
 ): Promise<LoadDemoResult> {
   const log = opts.log ?? (() => {});
   if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 0xffffffff) throw new Error('种子（--seed）必须是 0 到 4294967295 之间的整数');
@@ -140,6 +141,8 @@ export async function loadDemo(
   }
   // Fresh statistics, or the first queries plan as if the tables were still empty.
   await sql`ANALYZE area, org, app_user, household, person, person_id_index, household_status_history`.execute(db);
+  // 结对帮扶: cadres (the cd… logins among them) paired to households, teams, this year's visits.
+  await loadVisitDemo(db, { seed: opts.seed, counties: plan.counties.map((c) => c.code), months: opts.visitMonths ?? visitDemoMonths(opts.scale), log });
 
   const seconds = (performance.now() - started) / 1000;
   const first = plan.counties[0];

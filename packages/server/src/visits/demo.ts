@@ -7,8 +7,9 @@
  * some problems found and follow-up tasks. Deterministic for a seed; bulk SQL, so a county of
  * 200 k households with a year of visits (≈ 5 M rows) loads in minutes.
  *
- * Nothing calls this yet from `npx fupin demo-data`: the demo generator may call
- * `loadVisitDemo(db, { seed })` after its own load (docs/visits.md).
+ * Called by the demo generator (demo/generate.ts#loadDemo) after its own load, so `npx fupin
+ * demo-data` and a first start show pairings, teams and this year's visits; the demo cadre
+ * logins (cd + village code) are paired to about five households each.
  */
 import { sql } from 'kysely';
 import { addDays, daysInMonth } from '@fupin/shared/date';
@@ -29,6 +30,15 @@ const HELP = ['讲解健康扶贫政策', '联系村医上门随访', '协调危
 
 // A deterministic number in [0, 2^31) from text, in SQL: the same seed gives the same region.
 const rnd = (key: ReturnType<typeof sql>) => sql<number>`(('x' || substr(md5(${key}), 1, 8))::bit(32)::int & 2147483647)`;
+
+/**
+ * How many months of visits a demo region gets: this year's so far for a township (a few
+ * hundred thousand rows), the last three at county or province scale, where a year is ≈ 5 M
+ * rows per county and would take minutes (bench/visits.ts loads a full year on purpose).
+ */
+export function visitDemoMonths(scale: string, today = todayInChinaString()): number {
+  return scale === 'township' ? Number(today.slice(5, 7)) : 3;
+}
 
 export async function loadVisitDemo(db: Db, opts: { seed?: number; months?: number; today?: string; counties?: string[]; log?: (m: string) => void } = {}): Promise<VisitDemoResult> {
   const seed = opts.seed ?? 1;
@@ -52,6 +62,8 @@ export async function loadVisitDemo(db: Db, opts: { seed?: number; months?: numb
     for (const k of ['cadres', 'pairings', 'visits', 'teams', 'tasks'] as const) total[k] += r[k];
     log(`县 ${county}：干部 ${r.cadres}，结对 ${r.pairings}，走访 ${r.visits}，工作队 ${r.teams}（${((performance.now() - t0) / 1000).toFixed(1)} 秒）`);
   }
+  // Fresh statistics, or the first rate and due-list queries plan as if the tables were empty.
+  if (total.counties) await sql`ANALYZE cadre, pairing, unit_village, visit, visit_day_tally, visit_task, resident_member, resident_attendance`.execute(db);
   return total;
 }
 

@@ -116,7 +116,16 @@ async function loadMonth(
     .where('h.status', 'in', rule.requiredStatuses.length ? rule.requiredStatuses : ['-']);
   if (narrow.householdIds) q = q.where('p.household_id', 'in', narrow.householdIds.length ? narrow.householdIds : [-1]);
   if (narrow.areaPrefix) q = q.where('h.area_code', 'like', `${narrow.areaPrefix}%`);
-  const pairings = await q.execute();
+  // The month's exemptions do not depend on the pairings: both are read side by side.
+  const exPromise = db
+    .selectFrom('visit_exemption')
+    .select(['household_id', 'cadre_id', 'from_date', 'to_date', 'reason'])
+    .where('county_code', '=', county)
+    .where('revoked_at', 'is', null)
+    .where('from_date', '<=', r.last)
+    .where('to_date', '>=', r.first)
+    .execute();
+  const [pairings, ex] = await Promise.all([q.execute(), exPromise]);
 
   type Acc = { base: (typeof pairings)[number]; spans: PairingSpan[]; days: number; ex: ExemptionSpan[] | null };
   const byHousehold = new Map<number, Acc>();
@@ -137,14 +146,6 @@ async function loadMonth(
   }
   if (!byHousehold.size) return [];
 
-  const ex = await db
-    .selectFrom('visit_exemption')
-    .select(['household_id', 'cadre_id', 'from_date', 'to_date', 'reason'])
-    .where('county_code', '=', county)
-    .where('revoked_at', 'is', null)
-    .where('from_date', '<=', r.last)
-    .where('to_date', '>=', r.first)
-    .execute();
   const byCadre = new Map<number, ExemptionSpan[]>();
   for (const e of ex) {
     const span = { from: e.from_date, to: e.to_date, cadreId: e.cadre_id, reason: e.reason };
@@ -186,6 +187,15 @@ async function loadMonth(
     });
   }
   return rows;
+}
+
+/**
+ * The month of a few households whose access the caller has settled already (the phone's own
+ * current pairings), under a rule it has loaded: no scope lookups, no cache — two queries read
+ * side by side.
+ */
+export function evaluateHouseholds(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey, householdIds: number[]): Promise<HouseholdEval[]> {
+  return loadMonth(db, county, rule, key, { householdIds });
 }
 
 function freshEntry(county: string, rule: StoredRule, key: MonthKey): CacheEntry | null {

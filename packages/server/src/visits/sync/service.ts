@@ -4,7 +4,7 @@ import type { Db } from '../../db/db';
 import type { Ctx } from '../../http/context';
 import type { VisitAccess } from '../access';
 import { today } from '../common';
-import { evaluateMonth } from '../rates/engine';
+import { evaluateHouseholds } from '../rates/engine';
 import { recordService, withPhotos } from '../records/service';
 import { visitRepo } from '../records/repository';
 import { loadRule } from '../rule-store';
@@ -26,18 +26,23 @@ export const syncService = {
     const month = monthOf(on);
     // The phone is about the login's own pairings, whatever area the login may also cover.
     const own: VisitAccess = { scope: { kind: 'self', userId: ctx.user.id }, userId: ctx.user.id, unitOrgId: null };
-    // Independent reads run side by side: a phone on a slow link waits for the slowest, not the sum.
-    const [cadres, pairs, dict] = await Promise.all([
+    const year = Number(on.slice(0, 4));
+    // Independent reads run side by side: a phone on a slow link waits for the slowest, not the
+    // sum. The rule of the login's own county is read with them (a cadre pairs in their county;
+    // another county's rule is read after, when the pairings say so).
+    const [cadres, pairs, dict, homeRule] = await Promise.all([
       syncRepo.cadresOf(db, ctx.user.id),
       syncRepo.ownPairings(db, ctx.user.id, MAX_SYNC_HOUSEHOLDS + 1),
       syncRepo.dictLabels(db, ['relation', 'health', 'schooling', 'labour']),
+      ctx.user.countyCode ? loadRule(db, ctx.user.countyCode, year) : Promise.resolve(null),
     ]);
     const truncated = pairs.length > MAX_SYNC_HOUSEHOLDS;
     const list = pairs.slice(0, MAX_SYNC_HOUSEHOLDS);
     const counties = [...new Set(list.map((p) => p.county_code))];
     const labels = new Map(dict.map((d) => [`${d.type_code}:${d.code}`, d.label]));
     const ruleCounty = counties[0] ?? cadres[0]?.county_code ?? ctx.user.countyCode;
-    const rulePromise = ruleCounty ? loadRule(db, ruleCounty, Number(on.slice(0, 4))) : Promise.resolve(null);
+    const ruleOf = (county: string) => (homeRule && homeRule.countyCode === county ? Promise.resolve(homeRule) : loadRule(db, county, year));
+    const rulePromise = ruleCounty ? ruleOf(ruleCounty) : Promise.resolve(null);
     // The download is logged while the rest is read, not after it.
     const logged =
       ruleCounty && list.length
@@ -61,15 +66,16 @@ export const syncService = {
     for (const county of counties) {
       const mine = list.filter((p) => p.county_code === county);
       const ids = mine.map((p) => p.household_id);
-      const [members, tasks, visits, evals] = await Promise.all([
+      // The households are the login's current pairings: their month is evaluated directly,
+      // without the rate engine's scope lookups.
+      const [members, tasks, visitItems, evals] = await Promise.all([
         syncRepo.members(db, county, ids),
         syncRepo.openTasks(db, county, ids),
-        visitRepo.lastPerHousehold(db, own, county, ids, recent),
-        evaluateMonth(db, own, { month, householdIds: ids }),
+        visitRepo.lastPerHousehold(db, own, county, ids, recent).then((v) => withPhotos(db, v as unknown as Parameters<typeof withPhotos>[1])),
+        ruleOf(county).then((rule) => evaluateHouseholds(db, county, rule, month, ids)),
       ]);
-      const visitItems = await withPhotos(db, visits as unknown as Parameters<typeof withPhotos>[1]);
       for (const p of mine) {
-        const e = evals.rows.find((x) => x.countyCode === county && x.householdId === p.household_id);
+        const e = evals.find((x) => x.householdId === p.household_id);
         households.push({
           id: p.household_id,
           countyCode: county,
