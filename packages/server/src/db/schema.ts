@@ -363,6 +363,7 @@ export type RegistryImportTable = {
   error_file: Buffer | null;
   sheets: Json | null;
   error_sample: Json | null;
+  phase_ms: Json | null;
   created_at: DefaultTimestamp;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;

@@ -133,6 +133,45 @@ describe('importing the template', () => {
     expect((await ok(w.admin.post(`/api/registry/households/${h.id}/reveal`))).phone).toBe('13977800000');
   });
 
+  it('writes the data-quality verdict with the households, the same as the rules give when run again over them', async () => {
+    const a = family();
+    const head = a.members[0];
+    // a household with problems the rules flag: missing fields, a retired-age pupil, a toddler at work
+    delete (a.household as Record<string, unknown>).住房安全等级;
+    delete (a.household as Record<string, unknown>).家庭住址;
+    const grandpa = nid('1950-02-03');
+    const baby = nid('2024-01-05');
+    a.members.push(
+      { ...head, 姓名: '黄老汉', 身份证号: grandpa, 与户主关系: '之父', 在校生状况: '小学', 务工状况: '未务工' } as (typeof a.members)[number],
+      { ...head, 姓名: '黄小宝', 身份证号: baby, 与户主关系: '之孙子', 文化程度: '学龄前', 在校生状况: '学前教育', 劳动技能: '无劳动力', 务工状况: '县内乡外务工' } as (typeof a.members)[number],
+    );
+    delete (a.members[1] as Record<string, unknown>).民族;
+    const clean = family();
+    const r = await upload(w.stationA, '质量.xlsx', await templateBook([a.household, clean.household], [...a.members, ...clean.members]));
+    expect(r.body).toMatchObject({ status: 'done', created: 2, failedHouseholds: 0 });
+    const hh = await t.db.selectFrom('person').select(['county_code', 'household_id']).where('id_number', 'in', [a.head, clean.head]).where('relation', '=', 'head').execute();
+    const snapshot = async () => {
+      const issues = await t.db
+        .selectFrom('registry_quality_issue')
+        .select(['household_id', 'person_id', 'rule', 'severity', 'message', 'area_code', 'village_code', 'township_code'])
+        .where('household_id', 'in', hh.map((x) => x.household_id))
+        .orderBy('household_id')
+        .orderBy('rule')
+        .orderBy('person_id')
+        .orderBy('message')
+        .execute();
+      const counts = await t.db.selectFrom('household').select(['id', 'quality_issue_count']).where('id', 'in', hh.map((x) => x.household_id)).orderBy('id').execute();
+      return { issues, counts };
+    };
+    const written = await snapshot();
+    const rules = new Set(written.issues.map((i) => i.rule));
+    expect([...rules]).toEqual(expect.arrayContaining(['missing_required', 'age_labour', 'age_schooling']));
+    expect(written.counts.map((c) => c.quality_issue_count).sort((x, y) => x - y)[1]).toBeGreaterThan(0);
+    const { recheckHouseholds } = await import('../quality/check');
+    await recheckHouseholds(t.db, hh[0].county_code, hh.map((x) => x.household_id), new Date().toISOString().slice(0, 10));
+    expect(await snapshot()).toEqual(written);
+  });
+
   it('never writes part of a household: one bad member keeps the whole household out, with the reasons in the error workbook', async () => {
     const a = family();
     const good = family();

@@ -15,11 +15,12 @@ import { loadDicts, REGISTRY_DICT_TYPES, today } from '../common';
 import { insertMembers, recordEvent, recordStatus, refreshHousehold, validateHouseholdFields, validateMember, type MemberDraft } from '../households/members';
 import { householdRepo } from '../households/repository';
 import type { MemberInput } from '../households/schemas';
-import { recheckHouseholds } from '../quality/check';
-import { checkPerCapita, matchDict, normaliseCellText, parseImportId, parseLooseDate, parseMonths, parseSex, parseYesNo, perCapitaFen, STATUS_LABELS, type DictEntry, type HouseholdStatus } from '../rules';
+import { checkPerCapita, matchDict, normaliseCellText, parseImportId, parseLooseDate, parseMonths, parseSex, parseYesNo, STATUS_LABELS, type DictEntry, type HouseholdStatus } from '../rules';
 import { HOUSEHOLD_FIELDS, MEMBER_FIELDS, STATUS_BY_LABEL } from './columns';
-import type { SheetMeta, StagedData } from './parse';
+import { splitCells, type SheetMeta, type StagedData } from './parse';
 import type { Cell } from './read';
+import { createHouseholds } from './create';
+import { Phases } from './phases';
 
 type Dicts = Map<string, DictEntry[]>;
 type StagedRow = { seq: number; sheet: string; row_no: number; hh_key: string; id_key: string | null; data: StagedData };
@@ -34,7 +35,7 @@ export type HouseholdDraft = {
   perCapitaEntered: number | null;
 };
 
-const BATCH = 500;
+const BATCH = 1000;
 const HH_LABEL: Record<string, string> = Object.fromEntries(HOUSEHOLD_FIELDS.map((f) => [f.key, f.header]));
 const M_LABEL: Record<string, string> = Object.fromEntries(MEMBER_FIELDS.map((f) => [f.key, f.header]));
 const COLUMN: Record<string, string> = {
@@ -492,180 +493,27 @@ async function writeExisting(tx: Tx, ctx: Ctx, p: Planned, h: HouseholdRowFull, 
   return 'updated';
 }
 
-const PERSON_COLUMNS: [string, string][] = [
-  ['county_code', 'text'],
-  ['household_id', 'bigint'],
-  ['area_code', 'text'],
-  ['name', 'text'],
-  ['sex', 'text'],
-  ['id_kind', 'text'],
-  ['id_number', 'text'],
-  ['birth_date', 'date'],
-  ['relation', 'text'],
-  ['ethnicity', 'text'],
-  ['education', 'text'],
-  ['schooling', 'text'],
-  ['health', 'text'],
-  ['disability_grade', 'smallint'],
-  ['disability_category', 'smallint'],
-  ['labour', 'text'],
-  ['work_status', 'text'],
-  ['work_months', 'smallint'],
-  ['civil_capacity', 'text'],
-  ['medical_insurance', 'boolean'],
-  ['pension_insurance', 'boolean'],
-  ['phone', 'text'],
-  ['status', 'text'],
-  ['joined_date', 'date'],
-  ['joined_reason', 'text'],
-];
-
-/**
- * Persons as one INSERT … SELECT FROM unnest(one array per column): a parameter per column rather
- * than per cell, about twice as fast as a multi-row VALUES list (stack-notes.md) and no limit of
- * 65,535 parameters per statement.
- */
-async function insertPersons(tx: Tx, rows: Record<string, unknown>[]) {
-  if (!rows.length) return [];
-  const cols = PERSON_COLUMNS.map(([c]) => sql.ref(c));
-  const arrays = PERSON_COLUMNS.map(([c, t]) => sql`${rows.map((r) => (r[c] === undefined ? null : r[c]))}::${sql.raw(t)}[]`);
-  const r = await sql<{ id: number; id_number: string; household_id: number; relation: string; name: string }>`
-    INSERT INTO person (${sql.join(cols)})
-    SELECT * FROM unnest(${sql.join(arrays)})
-    RETURNING id, id_number, household_id, relation, name`.execute(tx);
-  return r.rows;
-}
-
-/** New households of one batch, written set-wise: a few statements for the whole batch. */
-async function createBatch(tx: Tx, ctx: Ctx, plans: Planned[], day: string): Promise<number[]> {
-  if (!plans.length) return [];
-  const byCounty = new Map<string, Planned[]>();
-  for (const p of plans) byCounty.set(p.draft.place.countyCode, [...(byCounty.get(p.draft.place.countyCode) ?? []), p]);
-  const ids: number[] = [];
-  for (const [county, list] of byCounty) {
-    const residentIds = list.flatMap((p) => p.draft.members.map((m) => m.residentId));
-    const taken = await householdRepo.claimIds(tx, county, residentIds);
-    if (taken.length) throw new AppError(409, 'E2002', `身份证号码 ${maskIdNumber(taken[0])} 已在另一户中在册`);
-    // numbers: one lock and one max() per village
-    const byVillage = new Map<string, Planned[]>();
-    for (const p of list) if (!p.draft.householdNo) byVillage.set(p.draft.place.villageCode, [...(byVillage.get(p.draft.place.villageCode) ?? []), p]);
-    for (const [village, vs] of byVillage) {
-      const first = await householdRepo.nextHouseholdNo(tx, county, village);
-      let n = Number(first.slice(village.length));
-      for (const p of vs) p.draft.householdNo = village + String(n++).padStart(4, '0');
-    }
-    const nos = list.map((p) => p.draft.householdNo!);
-    const clash = await tx.selectFrom('household').select('household_no').where('county_code', '=', county).where('household_no', 'in', nos).execute();
-    if (clash.length || new Set(nos).size !== nos.length) throw new AppError(409, 'E2005', `户编号 ${clash[0]?.household_no ?? ''} 已被使用`);
-    const inserted = await tx
-      .insertInto('household')
-      .values(
-        list.map((p) => ({
-          county_code: county,
-          household_no: p.draft.householdNo!,
-          area_code: p.draft.place.areaCode,
-          township_code: p.draft.place.townshipCode,
-          village_code: p.draft.place.villageCode,
-          ...(p.draft.fields as object),
-          status: p.draft.status,
-          status_since: day,
-        })),
-      )
-      .returning(['id', 'household_no'])
-      .execute();
-    const idOf = new Map(inserted.map((r) => [r.household_no, r.id]));
-    const personRows = list.flatMap((p) =>
-      p.draft.members.map((d) => ({
-        county_code: county,
-        household_id: idOf.get(p.draft.householdNo!)!,
-        area_code: p.draft.place.areaCode,
-        name: d.name,
-        sex: d.sex,
-        id_kind: d.idKind,
-        id_number: d.idNumber,
-        birth_date: d.birthDate,
-        relation: d.relation,
-        ethnicity: d.ethnicity,
-        education: d.education,
-        schooling: d.schooling,
-        health: d.health,
-        disability_grade: d.disabilityGrade,
-        disability_category: d.disabilityCategory,
-        labour: d.labour,
-        work_status: d.workStatus,
-        work_months: d.workMonths,
-        civil_capacity: d.civilCapacity,
-        medical_insurance: d.medicalInsurance,
-        pension_insurance: d.pensionInsurance,
-        phone: d.phone,
-        status: 'active' as const,
-        joined_date: day,
-        joined_reason: 'import',
-      })),
-    );
-    const persons = await insertPersons(tx, personRows);
-    await householdRepo.pointIds(
-      tx,
-      persons.map((p) => ({ residentId: p.id_number.slice(0, 18), personId: p.id })),
-    );
-    const heads = new Map(persons.filter((p) => p.relation === 'head').map((p) => [p.household_id, p]));
-    const counts = new Map<number, number>();
-    for (const p of persons) counts.set(p.household_id, (counts.get(p.household_id) ?? 0) + 1);
-    const hh = list.map((p) => {
-      const id = idOf.get(p.draft.householdNo!)!;
-      const f = p.draft.fields;
-      const n = counts.get(id) ?? 0;
-      return {
-        id,
-        head: heads.get(id)!,
-        n,
-        pc: perCapitaFen({ wagesFen: f.income_wages_fen as number, businessFen: f.income_business_fen as number, transferFen: f.income_transfer_fen as number, propertyFen: f.income_property_fen as number }, n),
-      };
-    });
-    await sql`
-      UPDATE household h SET head_person_id = x.hp, head_name = x.hn, member_count = x.n, net_income_per_capita_fen = x.pc
-      FROM unnest(${hh.map((x) => x.id)}::bigint[], ${hh.map((x) => x.head.id)}::bigint[], ${hh.map((x) => x.head.name)}::text[],
-                  ${hh.map((x) => x.n)}::int[], ${hh.map((x) => x.pc)}::bigint[]) AS x(id, hp, hn, n, pc)
-      WHERE h.county_code = ${county} AND h.id = x.id AND h.id = ANY(${hh.map((x) => x.id)}::bigint[])`.execute(tx);
-    await tx
-      .insertInto('household_status_history')
-      .values(list.map((p) => ({ county_code: county, household_id: idOf.get(p.draft.householdNo!)!, from_status: null, to_status: p.draft.status, changed_on: day, reason: '导入建档', actor_id: ctx.user.id || null, actor_name: ctx.user.name })))
-      .execute();
-    await tx
-      .insertInto('household_event')
-      .values(
-        list.map((p) => ({
-          county_code: county,
-          household_id: idOf.get(p.draft.householdNo!)!,
-          kind: 'import',
-          event_date: day,
-          summary: `导入建档：家庭成员 ${p.draft.members.length} 人`,
-          actor_id: ctx.user.id || null,
-          actor_name: ctx.user.name,
-        })),
-      )
-      .execute();
-    await recheckHouseholds(tx, county, [...idOf.values()], day);
-    ids.push(...idOf.values());
-  }
-  return ids;
-}
-
 /** Writes one batch in one transaction; on an unexpected failure, household by household. */
-async function writeBatch(db: Db, ctx: Ctx, importId: number, filename: string, plans: Planned[], day: string): Promise<Verdict[]> {
+async function writeBatch(db: Db, ctx: Ctx, importId: number, filename: string, plans: Planned[], day: string, ph: Phases): Promise<Verdict[]> {
   const fresh = plans.filter((p) => !p.existing);
   const old = plans.filter((p) => p.existing);
   try {
     return await db.transaction().execute(async (tx) => {
+      // Every statement of a batch reads by key (claims, numbers, the foreign-key checks of each
+      // person, event and history row). Plans made here while the tables are young would be
+      // sequential scans, and the foreign-key checks keep their plan for the connection's life —
+      // each check then costs as much as the households imported so far. Index plans are right at
+      // every size for these statements.
+      await sql`SET LOCAL enable_seqscan = off`.execute(tx);
       const out: Verdict[] = [];
-      await createBatch(tx, ctx, fresh, day);
+      await createHouseholds(tx, ctx, fresh, day, ph);
       for (const p of fresh) out.push({ key: p.key, outcome: 'created', rowErrors: new Map() });
-      const outcomes = old.length ? await updateExisting(tx, ctx, old, day) : new Map<string, 'updated' | 'unchanged'>();
+      const outcomes = old.length ? await ph.time('write.updateExisting', () => updateExisting(tx, ctx, old, day)) : new Map<string, 'updated' | 'unchanged'>();
       for (const p of old) out.push({ key: p.key, outcome: outcomes.get(p.key)!, rowErrors: new Map(), householdId: p.existing!.id });
       const created = out.filter((v) => v.outcome === 'created').length;
       const updated = out.filter((v) => v.outcome === 'updated').length;
       if (created || updated)
-        await writeAudit(tx, ctx, {
+        await ph.time('write.audit', () => writeAudit(tx, ctx, {
           module: 'registry',
           action: 'import',
           entity: 'registry_import',
@@ -674,7 +522,7 @@ async function writeBatch(db: Db, ctx: Ctx, importId: number, filename: string, 
           areaCode: plans[0].draft.place.areaCode,
           summary: `导入 ${filename}：新建 ${created} 户，更新 ${updated} 户`,
           after: { created: fresh.map((p) => p.draft.householdNo), updated: old.map((p) => p.existing!.id) },
-        });
+        }));
       return out;
     });
   } catch (e) {
@@ -683,7 +531,7 @@ async function writeBatch(db: Db, ctx: Ctx, importId: number, filename: string, 
       return [{ key: plans[0].key, outcome: 'failed', rowErrors: new Map(plans[0].rows.map((r) => [r.seq, msg])) }];
     }
     const out: Verdict[] = [];
-    for (const p of plans) out.push(...(await writeBatch(db, ctx, importId, filename, [p], day)));
+    for (const p of plans) out.push(...(await writeBatch(db, ctx, importId, filename, [p], day, ph)));
     return out;
   }
 }
@@ -698,6 +546,7 @@ export async function importStaged(
   filename: string,
   sheets: SheetMeta[],
   onProgress: (c: ImportCounts & { processed: number; sample: { sheet: string; rowNo: number; reason: string }[] }) => Promise<void>,
+  ph: Phases = new Phases(),
 ): Promise<ImportCounts> {
   const day = today();
   const dicts = await loadDicts(db, REGISTRY_DICT_TYPES);
@@ -714,10 +563,10 @@ export async function importStaged(
   const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, failed: 0, failedRows: 0 };
   const sample: { sheet: string; rowNo: number; reason: string }[] = [];
   let processed = 0;
-  let batchNo = 0;
+  let analyzed = false;
   let after = '';
   for (;;) {
-    const keys = await db
+    const keys = await ph.time('read.keys', () => db
       .selectFrom('registry_import_row')
       .select('hh_key')
       .distinct()
@@ -725,30 +574,39 @@ export async function importStaged(
       .where('hh_key', '>', after)
       .orderBy('hh_key')
       .limit(BATCH)
-      .execute();
+      .execute());
     if (!keys.length) break;
+    const from = after;
     after = keys[keys.length - 1].hh_key;
-    const rows = (await db
+    // the batch's keys are a range of the key index: one range scan, not a probe per key
+    const rows = (await ph.time('read.rows', () => db
       .selectFrom('registry_import_row')
       .select(['seq', 'sheet', 'row_no', 'hh_key', 'id_key', 'data'])
       .where('import_id', '=', importId)
-      .where(
-        'hh_key',
-        'in',
-        keys.map((k) => k.hh_key),
-      )
+      .where('hh_key', '>', from)
+      .where('hh_key', '<=', after)
       .orderBy('seq')
-      .execute()) as unknown as StagedRow[];
+      .execute())) as unknown as StagedRow[];
     const groups = new Map<string, StagedRow[]>();
-    for (const r of rows) groups.set(r.hh_key, [...(groups.get(r.hh_key) ?? []), r]);
+    for (const r of rows) {
+      // staged as the row's cells only; the field split follows the sheet's column map
+      const meta = sheets[Number(r.sheet)];
+      if (meta) r.data = { ...splitCells(meta, r.data.raw), raw: r.data.raw };
+      const g = groups.get(r.hh_key);
+      if (g) g.push(r);
+      else groups.set(r.hh_key, [r]);
+    }
 
     const verdicts: Verdict[] = [];
     const planned: Omit<Planned, 'existing'>[] = [];
+    const tv = performance.now();
     for (const [key, g] of groups) {
       const r = planGroup(dicts, areas, key, g, sheets, fileDuplicates, day);
       if (r.errors) verdicts.push({ key, outcome: 'failed', rowErrors: r.errors });
       else planned.push(r.plan!);
     }
+    ph.add('validate', performance.now() - tv);
+    const tm = performance.now();
     // Who already holds these IDs (anywhere), and which household numbers exist.
     const ids = planned.flatMap((p) => p.draft.members.map((m) => m.residentId));
     const holders = ids.length
@@ -793,8 +651,11 @@ export async function importStaged(
         verdicts.push({ key: p.key, outcome: 'failed', rowErrors: new Map(p.rows.map((r) => [r.seq, r.seq === first ? error! : '同户其他行有错误，整户未导入'])) });
       } else plans.push({ ...p, existing });
     }
+    ph.add('match', performance.now() - tm);
     if (plans.length) {
-      const written = await writeBatch(db, ctx, importId, filename, plans, day);
+      const tw = performance.now();
+      const written = await writeBatch(db, ctx, importId, filename, plans, day, ph);
+      ph.add('write', performance.now() - tw);
       for (const v of written) {
         if (v.outcome === 'failed') {
           const rows = groups.get(v.key)!;
@@ -828,13 +689,16 @@ export async function importStaged(
       }
     }
     processed += groups.size;
-    batchNo++;
-    // A big import into a young table: the foreign-key checks' cached plans were made when the
-    // table was (nearly) empty — sequential scans, each check costing as much as the rows imported
-    // so far (measured: 0.3 → 3.3 ms per person within 12,000 households). Fresh statistics
-    // invalidate those plans; refreshed at batches 1, 2, 4, 8 … so it costs a few ANALYZEs in all.
-    if (counts.created && (batchNo & (batchNo - 1)) === 0) await sql`ANALYZE household, person, person_id_index`.execute(db);
-    await onProgress({ ...counts, processed, sample });
+    // A foreign-key check plan cached before the import (a save while the table was nearly empty)
+    // would stay a sequential scan — each check costing as much as the households imported so far
+    // (measured: 0.3 → 3.3 ms per person within 12,000 households). One ANALYZE after the first
+    // batch invalidates such plans; they are made again inside a batch, as index plans (above).
+    // The planner's statistics for the rest of the system follow with autovacuum.
+    if (counts.created && !analyzed) {
+      analyzed = true;
+      await ph.time('analyze', () => sql`ANALYZE household`.execute(db));
+    }
+    await ph.time('progress', () => onProgress({ ...counts, processed, sample }));
   }
   return counts;
 }

@@ -14,7 +14,7 @@ const errs = { 400: errorEnvelope, 403: errorEnvelope, 404: errorEnvelope, 409: 
 const tags = ['registry'];
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export const excelRoutes: Module = async (app, { db }) => {
+export const excelRoutes: Module = async (app, { db, pool }) => {
   // Uploads arrive as the raw file body; the parser hands over the stream so nothing is buffered.
   // Registered in its own context so JSON routes elsewhere are untouched.
   await app.register(async (sub) => {
@@ -36,7 +36,7 @@ export const excelRoutes: Module = async (app, { db }) => {
         if (!body || typeof (body as Readable).pipe !== 'function') {
           throw regErrors.importFile('请求体须为文件本身（Content-Type: application/octet-stream 或 text/csv）');
         }
-        return importService.start(db, ctxOf(req), body, req.query.filename, { wait: !!req.query.wait, log: req.log });
+        return importService.start(db, ctxOf(req), body, req.query.filename, { wait: !!req.query.wait, log: req.log, pool });
       },
     });
   });

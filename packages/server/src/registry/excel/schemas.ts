@@ -19,6 +19,8 @@ export const importItem = z.object({
   failedRows: z.number(),
   parseMs: z.number().nullable(),
   importMs: z.number().nullable(),
+  /** milliseconds per phase of the import (staging, validation, each write …), once finished */
+  phaseMs: z.record(z.string(), z.number()).nullable(),
   hasErrorFile: z.boolean(),
   errorSample: z.array(z.object({ sheet: z.string(), rowNo: z.number(), reason: z.string() })),
   createdAt: z.string(),

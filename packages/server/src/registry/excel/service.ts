@@ -6,11 +6,13 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
+import type pg from 'pg';
 import type { Db } from '../../db/db';
 import type { Ctx } from '../../http/context';
 import { AppError, errors } from '../../http/errors';
 import { regErrors } from '../common';
 import { importStaged } from './importer';
+import { Phases } from './phases';
 import { parseUpload, type SheetMeta } from './parse';
 import { looksLikeZip, type Cell } from './read';
 import { safeCell } from './xlsx';
@@ -45,6 +47,7 @@ function findImport(db: Db, ctx: Ctx, id: number) {
       'parse_ms',
       'import_ms',
       'error_sample',
+      'phase_ms',
       'created_at',
       'finished_at',
       sql<boolean>`error_file IS NOT NULL`.as('has_error_file'),
@@ -76,6 +79,7 @@ export function toImportItem(r: NonNullable<ImportRow>) {
     parseMs: r.parse_ms,
     importMs: r.import_ms,
     hasErrorFile: r.has_error_file,
+    phaseMs: (r.phase_ms as unknown as Record<string, number> | null) ?? null,
     errorSample: (r.error_sample as unknown as { sheet: string; rowNo: number; reason: string }[] | null) ?? [],
     createdAt: new Date(String(r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at)).toISOString(),
     finishedAt: r.finished_at ? new Date(String(r.finished_at instanceof Date ? r.finished_at.toISOString() : r.finished_at)).toISOString() : null,
@@ -152,13 +156,14 @@ async function errorWorkbook(db: Db, importId: number, sheets: SheetMeta[]): Pro
   return Buffer.concat(chunks);
 }
 
-async function run(db: Db, ctx: Ctx, id: number, file: string, format: 'xlsx' | 'csv', filename: string) {
+async function run(db: Db, ctx: Ctx, id: number, file: string, format: 'xlsx' | 'csv', filename: string, pool?: pg.Pool) {
   const t0 = Date.now();
+  const ph = new Phases();
   try {
     await db.updateTable('registry_import').set({ status: 'parsing', started_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', id).execute();
-    const parsed = await parseUpload(db, id, file, format, async (rows) => {
+    const parsed = await parseUpload(db, id, file, format, ph, async (rows) => {
       await db.updateTable('registry_import').set({ total_rows: rows, updated_at: sql`now()` }).where('id', '=', id).execute();
-    });
+    }, pool);
     const parseMs = Date.now() - t0;
     await db
       .updateTable('registry_import')
@@ -188,8 +193,8 @@ async function run(db: Db, ctx: Ctx, id: number, file: string, format: 'xlsx' | 
         })
         .where('id', '=', id)
         .execute();
-    });
-    const errorFile = await errorWorkbook(db, id, parsed.sheets);
+    }, ph);
+    const errorFile = await ph.time('errorWorkbook', () => errorWorkbook(db, id, parsed.sheets));
     await db
       .updateTable('registry_import')
       .set({
@@ -197,6 +202,7 @@ async function run(db: Db, ctx: Ctx, id: number, file: string, format: 'xlsx' | 
         processed_rows: parsed.rows,
         import_ms: Date.now() - t1,
         error_file: errorFile,
+        phase_ms: sql`${JSON.stringify(ph.rounded())}::jsonb`,
         message: `新建 ${counts.created} 户，更新 ${counts.updated} 户，未变化 ${counts.unchanged} 户，失败 ${counts.failed} 户（${counts.failedRows} 行）`,
         finished_at: sql`now()`,
         updated_at: sql`now()`,
@@ -214,7 +220,7 @@ async function run(db: Db, ctx: Ctx, id: number, file: string, format: 'xlsx' | 
 }
 
 export const importService = {
-  async start(db: Db, ctx: Ctx, body: Readable, filename: string, opts: { wait: boolean; log?: { error: (o: object, m: string) => void } }) {
+  async start(db: Db, ctx: Ctx, body: Readable, filename: string, opts: { wait: boolean; log?: { error: (o: object, m: string) => void }; pool?: pg.Pool }) {
     const name = filename.trim() || 'upload';
     const ext = path.extname(name).toLowerCase();
     const format = ext === '.csv' || ext === '.txt' ? 'csv' : ext === '.xlsx' ? 'xlsx' : null;
@@ -255,7 +261,7 @@ export const importService = {
       .values({ user_id: ctx.user.id, username: ctx.user.username, filename: name.slice(0, 200), format })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const job = run(db, ctx, row.id, file, format, name).catch((e) => opts.log?.error({ err: e }, 'registry import failed'));
+    const job = run(db, ctx, row.id, file, format, name, opts.pool).catch((e) => opts.log?.error({ err: e }, 'registry import failed'));
     if (opts.wait) await job;
     return this.get(db, ctx, row.id);
   },

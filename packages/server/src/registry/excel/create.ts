@@ -1,0 +1,335 @@
+/**
+ * New households of an import, written set-wise: one statement per table for a whole batch, every
+ * row complete on its first write.
+ *
+ * The ids come from the tables' own sequences before anything is inserted, so the household row
+ * already carries its head, member count, per-capita income and quality-issue count, and the
+ * resident-ID claims already point at their person. The former design inserted and then UPDATEd
+ * (head, counts, ID index): each of those updates rewrote every index entry of the fresh rows —
+ * household has ten indexes, three of them ICU-collated — and cost as much as the inserts.
+ *
+ * The data-quality rules run in memory on exactly the values being written (the same pure
+ * `householdIssues` the nightly run and every save use), instead of reading the batch back; the one
+ * rule that needs the database — the same resident active in another household — is one indexed
+ * query per batch. The issues are written in the same transaction, so a household and its verdict
+ * commit together.
+ */
+import { sql } from 'kysely';
+import { maskIdNumber } from '@fupin/shared';
+import type { Tx } from '../../db/db';
+import type { Ctx } from '../../http/context';
+import { AppError } from '../../http/errors';
+import { householdIssues, perCapitaFen, type HouseholdIssue, type PersonFacts } from '../rules';
+import type { Phases } from './phases';
+import type { HouseholdDraft } from './importer';
+
+type Plan = { draft: HouseholdDraft };
+
+/** The household columns an import may fill, with their SQL types (for unnest). */
+const HOUSEHOLD_FILE_COLUMNS: [string, string][] = [
+  ['address', 'text'],
+  ['phone', 'text'],
+  ['bank_name', 'text'],
+  ['bank_account', 'text'],
+  ['category', 'text'],
+  ['identification_standard', 'text'],
+  ['identification_year', 'smallint'],
+  ['main_cause', 'text'],
+  ['housing_safety', 'text'],
+  ['water_safe', 'boolean'],
+  ['electricity', 'boolean'],
+  ['food_clothing_secured', 'boolean'],
+  ['education_secured', 'boolean'],
+  ['medical_secured', 'boolean'],
+  ['income_year', 'smallint'],
+  ['income_wages_fen', 'bigint'],
+  ['income_business_fen', 'bigint'],
+  ['income_transfer_fen', 'bigint'],
+  ['income_property_fen', 'bigint'],
+  ['pref_family_planning', 'boolean'],
+  ['pref_veteran', 'boolean'],
+];
+
+const PERSON_COLUMNS: [string, string][] = [
+  ['county_code', 'text'],
+  ['id', 'bigint'],
+  ['household_id', 'bigint'],
+  ['area_code', 'text'],
+  ['name', 'text'],
+  ['sex', 'text'],
+  ['id_kind', 'text'],
+  ['id_number', 'text'],
+  ['birth_date', 'date'],
+  ['relation', 'text'],
+  ['ethnicity', 'text'],
+  ['education', 'text'],
+  ['schooling', 'text'],
+  ['health', 'text'],
+  ['disability_grade', 'smallint'],
+  ['disability_category', 'smallint'],
+  ['labour', 'text'],
+  ['work_status', 'text'],
+  ['work_months', 'smallint'],
+  ['civil_capacity', 'text'],
+  ['medical_insurance', 'boolean'],
+  ['pension_insurance', 'boolean'],
+  ['phone', 'text'],
+  ['status', 'text'],
+  ['joined_date', 'date'],
+  ['joined_reason', 'text'],
+];
+
+/**
+ * `INSERT INTO t (cols) OVERRIDING SYSTEM VALUE SELECT … FROM unnest(one array per column)`; a
+ * column typed `text[]` travels as one array literal per row (unnest would flatten a 2-D array).
+ */
+function insertArrays(tx: Tx, table: string, columns: [string, string][], rows: Record<string, unknown>[]) {
+  const cols = columns.map(([c]) => sql.ref(c));
+  const arrays = columns.map(([c, t]) => sql`${rows.map((r) => (r[c] === undefined ? null : r[c]))}::${sql.raw(t === 'text[]' ? 'text' : t)}[]`);
+  const select = columns.map(([, t], i) => sql.raw(t === 'text[]' ? `c${i}::text[]` : `c${i}`));
+  const alias = sql.raw(`t(${columns.map((_, i) => `c${i}`).join(', ')})`);
+  return sql`INSERT INTO ${sql.table(table)} (${sql.join(cols)}) OVERRIDING SYSTEM VALUE SELECT ${sql.join(select)} FROM unnest(${sql.join(arrays)}) AS ${alias}`.execute(tx);
+}
+
+/** `h` household ids and `p` person ids from the tables' identity sequences, in one round trip. */
+async function allocIds(tx: Tx, h: number, p: number): Promise<[number[], number[]]> {
+  const r = await sql<{ h: number[]; p: number[] }>`
+    SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('household', 'id')) FROM generate_series(1, ${h}::int)) AS h,
+           ARRAY(SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, ${p}::int)) AS p`.execute(tx);
+  return [r.rows[0].h.map(Number), r.rows[0].p.map(Number)];
+}
+
+/**
+ * The next free number of each village, for all villages of a batch in one statement: the
+ * villages' numbering locks (taken in a fixed order, so two imports cannot deadlock) and a
+ * backward range read of the unique (county_code, household_no) index per village.
+ */
+async function nextNumbers(tx: Tx, county: string, villages: string[]): Promise<Map<string, number>> {
+  const sorted = [...villages].sort();
+  await sql`SELECT pg_advisory_xact_lock(hashtext('hhno:' || v)) FROM unnest(${sorted}::text[]) AS v ORDER BY v`.execute(tx);
+  const r = await sql<{ v: string; max: string | null }>`
+    SELECT v, (SELECT household_no FROM household
+               WHERE county_code = ${county} AND household_no >= v || '0000' AND household_no <= v || '9999' AND length(household_no) = length(v) + 4
+               ORDER BY household_no DESC LIMIT 1) AS max
+    FROM unnest(${sorted}::text[]) AS v`.execute(tx);
+  return new Map(r.rows.map((x) => [x.v, x.max ? Number(x.max.slice(x.v.length)) + 1 : 1]));
+}
+
+/** A text[] literal (dictionary codes; quoted so any text survives). */
+const textArray = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
+export async function createHouseholds(tx: Tx, ctx: Ctx, plans: Plan[], day: string, ph: Phases): Promise<number[]> {
+  if (!plans.length) return [];
+  const byCounty = new Map<string, Plan[]>();
+  for (const p of plans) {
+    const list = byCounty.get(p.draft.place.countyCode);
+    if (list) list.push(p);
+    else byCounty.set(p.draft.place.countyCode, [p]);
+  }
+  const ids: number[] = [];
+  for (const [county, list] of byCounty) {
+    const nPersons = list.reduce((n, p) => n + p.draft.members.length, 0);
+    const [hIds, pIds] = await ph.time('write.ids', () => allocIds(tx, list.length, nPersons));
+    // person ids in file order, household by household
+    const personIds: number[][] = [];
+    let k = 0;
+    for (const p of list) personIds.push(p.draft.members.map(() => pIds[k++]));
+
+    // 1. the resident-ID claims, pointing at their person at once; one already held fails the batch
+    const claimIds = list.flatMap((p) => p.draft.members.map((m) => m.residentId));
+    const claimed = await ph.time('write.claimIds', () =>
+      sql<{ id_number: string }>`
+        INSERT INTO person_id_index (id_number, county_code, person_id)
+        SELECT x, ${county}, pid FROM unnest(${claimIds}::text[], ${pIds}::bigint[]) AS t(x, pid)
+        ON CONFLICT (id_number) DO NOTHING
+        RETURNING id_number`.execute(tx),
+    );
+    if (claimed.rows.length !== claimIds.length) {
+      const got = new Set(claimed.rows.map((r) => r.id_number));
+      throw new AppError(409, 'E2002', `身份证号码 ${maskIdNumber(claimIds.find((x) => !got.has(x)) ?? '')} 已在另一户中在册`);
+    }
+
+    // 2. numbers: the same lock per village as a single save takes (householdRepo.nextHouseholdNo)
+    const byVillage = new Map<string, Plan[]>();
+    for (const p of list) {
+      if (p.draft.householdNo) continue;
+      const vs = byVillage.get(p.draft.place.villageCode);
+      if (vs) vs.push(p);
+      else byVillage.set(p.draft.place.villageCode, [p]);
+    }
+    const next = byVillage.size ? await ph.time('write.numbering', () => nextNumbers(tx, county, [...byVillage.keys()])) : new Map<string, number>();
+    for (const [village, vs] of byVillage) {
+      let n = next.get(village)!;
+      for (const p of vs) p.draft.householdNo = village + String(n++).padStart(4, '0');
+    }
+    const nos = list.map((p) => p.draft.householdNo!);
+    const clash = await ph.time('write.numbering', () => tx.selectFrom('household').select('household_no').where('county_code', '=', county).where('household_no', 'in', nos).execute());
+    if (clash.length || new Set(nos).size !== nos.length) throw new AppError(409, 'E2005', `户编号 ${clash[0]?.household_no ?? ''} 已被使用`);
+
+    // 3. data quality, in memory, on the values about to be written
+    const residentKeys = [...new Set(claimIds)];
+    const elsewhere = await ph.time('write.quality.dupQuery', () =>
+      sql<{ k: string; village: string | null }>`
+        SELECT left(p.id_number, 18) AS k, v.name AS village
+        FROM person p JOIN household h ON h.county_code = p.county_code AND h.id = p.household_id
+        LEFT JOIN area v ON v.code = h.village_code
+        WHERE p.status = 'active' AND h.status <> 'cancelled' AND left(p.id_number, 18) = ANY(${residentKeys}::text[])`.execute(tx),
+    );
+    const villagesOf = new Map<string, string[]>();
+    for (const e of elsewhere.rows) villagesOf.set(e.k, [...(villagesOf.get(e.k) ?? []), e.village ?? '其他村']);
+    const issues: (HouseholdIssue & { householdId: number; place: HouseholdDraft['place'] })[] = [];
+    const householdRows: Record<string, unknown>[] = [];
+    const personRows: Record<string, unknown>[] = [];
+    const tq = performance.now();
+    list.forEach((p, i) => {
+      const d = p.draft;
+      const f = d.fields;
+      const hid = hIds[i];
+      const income = { wagesFen: f.income_wages_fen as number, businessFen: f.income_business_fen as number, transferFen: f.income_transfer_fen as number, propertyFen: f.income_property_fen as number };
+      const n = d.members.length;
+      const pc = perCapitaFen(income, n);
+      const headIdx = d.members.findIndex((m) => m.relation === 'head');
+      const headId = headIdx >= 0 ? personIds[i][headIdx] : null;
+      const people: PersonFacts[] = d.members.map((m, j) => ({
+        id: personIds[i][j],
+        name: m.name,
+        relation: m.relation,
+        birthDate: m.birthDate,
+        sex: m.sex,
+        idKind: m.idKind,
+        idNumber: m.idNumber,
+        status: 'active',
+        ethnicity: m.ethnicity,
+        education: m.education,
+        schooling: m.schooling,
+        health: m.health,
+        disabilityGrade: m.disabilityGrade,
+        labour: m.labour,
+        workStatus: m.workStatus,
+        workMonths: m.workMonths,
+      }));
+      const found: HouseholdIssue[] = householdIssues(
+        {
+          status: d.status,
+          address: (f.address as string) ?? null,
+          category: (f.category as string) ?? null,
+          mainCause: (f.main_cause as string) ?? null,
+          identificationYear: (f.identification_year as number) ?? null,
+          housingSafety: (f.housing_safety as string) ?? null,
+          waterSafe: (f.water_safe as boolean) ?? null,
+          incomeYear: (f.income_year as number) ?? null,
+          memberCount: n,
+          headPersonId: headId,
+          income,
+          netIncomePerCapitaFen: pc,
+        },
+        people,
+        day,
+      );
+      for (const m of people) {
+        const other = villagesOf.get(m.idNumber.slice(0, 18));
+        if (other) found.push({ personId: m.id, rule: 'duplicate_active', severity: 'error', message: `${m.name}：同一身份证号码还在 ${[...new Set(other)].join('、')} 的另一户中在册` });
+      }
+      for (const x of found) issues.push({ ...x, householdId: hid, place: d.place });
+      householdRows.push({
+        ...f,
+        secondary_causes: textArray((f.secondary_causes as string[]) ?? []),
+        county_code: county,
+        id: hid,
+        household_no: d.householdNo,
+        area_code: d.place.areaCode,
+        township_code: d.place.townshipCode,
+        village_code: d.place.villageCode,
+        head_person_id: headId,
+        head_name: headIdx >= 0 ? d.members[headIdx].name : null,
+        member_count: n,
+        net_income_per_capita_fen: pc,
+        status: d.status,
+        status_since: day,
+        quality_issue_count: found.length,
+      });
+      d.members.forEach((m, j) =>
+        personRows.push({
+          county_code: county,
+          id: personIds[i][j],
+          household_id: hid,
+          area_code: d.place.areaCode,
+          name: m.name,
+          sex: m.sex,
+          id_kind: m.idKind,
+          id_number: m.idNumber,
+          birth_date: m.birthDate,
+          relation: m.relation,
+          ethnicity: m.ethnicity,
+          education: m.education,
+          schooling: m.schooling,
+          health: m.health,
+          disability_grade: m.disabilityGrade,
+          disability_category: m.disabilityCategory,
+          labour: m.labour,
+          work_status: m.workStatus,
+          work_months: m.workMonths,
+          civil_capacity: m.civilCapacity,
+          medical_insurance: m.medicalInsurance,
+          pension_insurance: m.pensionInsurance,
+          phone: m.phone,
+          status: 'active',
+          joined_date: day,
+          joined_reason: 'import',
+        }),
+      );
+    });
+    ph.add('write.rulesAndRows', performance.now() - tq);
+
+    // 4. the rows, one statement per table
+    await ph.time('write.household', () =>
+      insertArrays(
+        tx,
+        'household',
+        [
+          ['county_code', 'text'],
+          ['id', 'bigint'],
+          ['household_no', 'text'],
+          ['area_code', 'text'],
+          ['township_code', 'text'],
+          ['village_code', 'text'],
+          ...HOUSEHOLD_FILE_COLUMNS,
+          ['secondary_causes', 'text[]'],
+          ['head_person_id', 'bigint'],
+          ['head_name', 'text'],
+          ['member_count', 'smallint'],
+          ['net_income_per_capita_fen', 'bigint'],
+          ['status', 'text'],
+          ['status_since', 'date'],
+          ['quality_issue_count', 'int'],
+        ],
+        householdRows,
+      ),
+    );
+    await ph.time('write.person', () => insertArrays(tx, 'person', PERSON_COLUMNS, personRows));
+    const actorId = ctx.user.id || null;
+    await ph.time('write.history', () =>
+      sql`
+        INSERT INTO household_status_history (county_code, household_id, from_status, to_status, changed_on, reason, actor_id, actor_name)
+        SELECT ${county}, hid, NULL, st, ${day}::date, '导入建档', ${actorId}::bigint, ${ctx.user.name}
+        FROM unnest(${hIds}::bigint[], ${list.map((p) => p.draft.status)}::text[]) AS t(hid, st)`.execute(tx),
+    );
+    await ph.time('write.event', () =>
+      sql`
+        INSERT INTO household_event (county_code, household_id, kind, event_date, summary, actor_id, actor_name)
+        SELECT ${county}, hid, 'import', ${day}::date, '导入建档：家庭成员 ' || n || ' 人', ${actorId}::bigint, ${ctx.user.name}
+        FROM unnest(${hIds}::bigint[], ${list.map((p) => p.draft.members.length)}::int[]) AS t(hid, n)`.execute(tx),
+    );
+    if (issues.length)
+      await ph.time('write.quality.insert', () =>
+        sql`
+          INSERT INTO registry_quality_issue (county_code, household_id, person_id, rule, severity, message, area_code, township_code, village_code)
+          SELECT ${county}, * FROM unnest(
+            ${issues.map((x) => x.householdId)}::bigint[], ${issues.map((x) => x.personId)}::bigint[], ${issues.map((x) => x.rule)}::text[],
+            ${issues.map((x) => x.severity)}::text[], ${issues.map((x) => x.message)}::text[], ${issues.map((x) => x.place.areaCode)}::text[],
+            ${issues.map((x) => x.place.townshipCode)}::text[], ${issues.map((x) => x.place.villageCode)}::text[])`.execute(tx),
+      );
+    ids.push(...hIds);
+  }
+  return ids;
+}
