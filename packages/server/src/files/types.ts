@@ -16,22 +16,25 @@ export const FILE_TYPE_INFO: Record<FileType, { label: string; mime: string; ext
   docx: { label: 'Word 文档（.docx）', mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', exts: ['docx'] },
 };
 
-const PNG_SIG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const PNG_SIG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+// latin1 maps every byte to one character, so byte offsets and ASCII names survive.
+const latin1 = new TextDecoder('latin1');
+const text = (b: Uint8Array, start = 0, end = b.length) => latin1.decode(b.subarray(start, end));
 
 /**
  * The type from the first bytes (`head`) and, for zip-based Office files, the part names, which
  * a zip stores uncompressed both in its local headers (near the start) and its central
- * directory (at the end, `tail`).
+ * directory (at the end, `tail`). Plain Uint8Array so the module stays browser-safe.
  */
-export function sniffFileType(head: Buffer, tail: Buffer = Buffer.alloc(0)): FileType | null {
-  if (head.length >= 5 && head.toString('latin1', 0, 5) === '%PDF-') return 'pdf';
+export function sniffFileType(head: Uint8Array, tail: Uint8Array = new Uint8Array(0)): FileType | null {
+  if (head.length >= 5 && text(head, 0, 5) === '%PDF-') return 'pdf';
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
-  if (head.length >= 8 && head.subarray(0, 8).equals(PNG_SIG)) return 'png';
-  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'webp';
-  if (head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) {
-    const text = head.toString('latin1') + tail.toString('latin1');
-    if (text.includes('xl/workbook.xml')) return 'xlsx';
-    if (text.includes('word/document.xml')) return 'docx';
+  if (head.length >= 8 && PNG_SIG.every((x, i) => head[i] === x)) return 'png';
+  if (head.length >= 12 && text(head, 0, 4) === 'RIFF' && text(head, 8, 12) === 'WEBP') return 'webp';
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    const names = text(head) + text(tail);
+    if (names.includes('xl/workbook.xml')) return 'xlsx';
+    if (names.includes('word/document.xml')) return 'docx';
   }
   return null;
 }

@@ -78,11 +78,13 @@ export function toSearch(query?: Query): string {
   return s ? `?${s}` : '';
 }
 
-type RequestOptions = { query?: Query; body?: unknown; signal?: AbortSignal };
+/** `raw`: a file sent as the body itself (streamed by the server), not as JSON. */
+type RequestOptions = { query?: Query; body?: unknown; raw?: Blob; signal?: AbortSignal };
 
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.raw) headers['content-type'] = opts.raw.type || 'application/octet-stream';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
 
   let res: Response;
@@ -91,7 +93,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       signal: opts.signal,
     });
   } catch (e) {
@@ -139,6 +141,7 @@ export const api = {
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
   delete: <T>(path: string, body?: unknown) => request<T>('DELETE', path, { body }),
+  upload: <T>(path: string, query: Query, file: Blob) => request<T>('POST', path, { query, raw: file }),
 };
 
 /** The list shape every paged endpoint returns. */

@@ -16,6 +16,7 @@ import { useListParams } from '../../../lib/useListParams';
 import { loansApi, type Application, type ApplicationDetail } from '../api';
 import { DeadlineTag, Money, StatusTag } from '../common';
 import { HouseholdSelect } from '../HouseholdSelect';
+import { AttachmentList, EvidenceNames } from '../../../components/AttachmentList';
 
 const STAGE_PATH: Record<string, string> = {
   village: 'village-review',
@@ -31,7 +32,8 @@ export default function ApplicationsPage() {
   const can = useCan();
   const list = useListParams();
   const tab = list.filters.tab ?? 'queue';
-  const [openId, setOpenId] = useState<number | null>(null);
+  // ?open=<id>: the home page's to-do links straight to one application
+  const [openId, setOpenId] = useState<number | null>(() => Number(new URLSearchParams(window.location.search).get('open')) || null);
   const [creating, setCreating] = useState(false);
   const queue = useQuery({
     queryKey: ['loans', 'queue', list.query],
@@ -220,8 +222,11 @@ function ApplicationDrawer({ id, onClose }: { id: number; onClose: () => void })
               {a.expectedBenefit ?? '—'}
             </Descriptions.Item>
             <Descriptions.Item label="贷款证">{a.certificate ? `${a.certificate.certNo}（有效至 ${a.certificate.validTo}）` : '—'}</Descriptions.Item>
-            <Descriptions.Item label="附件">{a.attachments.map((x) => x.name).join('、') || '—'}</Descriptions.Item>
+            <Descriptions.Item label="附件">{a.attachments.length ? <EvidenceNames items={a.attachments} /> : '—'}</Descriptions.Item>
           </Descriptions>
+          <Card size="small" title="附件">
+            <AttachmentList ownerKind="loan_application" ownerId={a.id} />
+          </Card>
 
           {(a.eligibility.failures.length > 0 || a.eligibility.notes.length > 0) && (
             <Alert

@@ -7,6 +7,7 @@ import { workflowFieldLabels } from '@fupin/server/src/registry/workflow/schemas
 import { feedback } from '../../../app/feedback';
 import { useCan } from '../../../auth/session';
 import { AreaTreeSelect } from '../../../components/AreaTreeSelect';
+import { AttachmentList, EvidenceNames, type PickedAttachment } from '../../../components/AttachmentList';
 import { FilterBar, ListCard } from '../../../components/ListPage';
 import { formatDateTime } from '../../../lib/format';
 import { useListParams } from '../../../lib/useListParams';
@@ -145,7 +146,11 @@ function WorkflowDrawer({ id, onClose }: { id: number; onClose: () => void }) {
                       {s.date} · {s.actorName} · {formatDateTime(s.at)}
                     </span>
                     {s.opinion && <div>{s.opinion}</div>}
-                    {s.evidence.length > 0 && <div className="muted">佐证材料：{s.evidence.map((e) => e.name).join('、')}</div>}
+                    {s.evidence.length > 0 && (
+                      <div className="muted">
+                        佐证材料：<EvidenceNames items={s.evidence} />
+                      </div>
+                    )}
                   </div>
                 ),
               }))}
@@ -212,6 +217,11 @@ function WorkflowDrawer({ id, onClose }: { id: number; onClose: () => void }) {
               )}
             </Card>
           )}
+          {!(step && can(step.permission as never)) && (
+            <Card size="small" title="附件">
+              <AttachmentList ownerKind="registry_workflow" ownerId={w.id} />
+            </Card>
+          )}
           {step && can(step.permission as never) && (
             <Card size="small" title={step.title}>
               {step.step === 'township-review' && w.state === 'notice' && !noticeOver && <Alert type="info" showIcon title={`公示期至 ${w.noticeEnd} 止，期满后才能审核`} style={{ marginBottom: 12 }} />}
@@ -221,7 +231,8 @@ function WorkflowDrawer({ id, onClose }: { id: number; onClose: () => void }) {
                 name="workflow-step"
                 initialValues={{ date: dayjs(), startDate: dayjs(), decision: 'pass' }}
                 onFinish={(v) => {
-                  const body: Record<string, unknown> = { version: w.version, evidence: evidenceOf(v.evidence) };
+                  const files = ((v.attachments ?? []) as PickedAttachment[]).map((a) => ({ name: a.fileName, attachmentId: a.id }));
+                  const body: Record<string, unknown> = { version: w.version, evidence: [...evidenceOf(v.evidence), ...files] };
                   if (step.fields === 'notice') {
                     body.startDate = d(v.startDate);
                     if (v.days) body.days = v.days;
@@ -273,7 +284,10 @@ function WorkflowDrawer({ id, onClose }: { id: number; onClose: () => void }) {
                 <Form.Item name="opinion" label="意见">
                   <Input.TextArea rows={2} maxLength={1000} />
                 </Form.Item>
-                <Form.Item name="evidence" label="佐证材料（每行一份）">
+                <Form.Item name="attachments" label="附件（上传的文件勾选后附到本环节）">
+                  <AttachmentList ownerKind="registry_workflow" ownerId={w.id} />
+                </Form.Item>
+                <Form.Item name="evidence" label="其他佐证材料名称（纸质材料，每行一份）">
                   <Input.TextArea rows={2} />
                 </Form.Item>
                 <Space>

@@ -1,5 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Col, Empty, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
+import { Alert, Badge, Card, Col, Empty, List, Row, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
+import { Link } from 'react-router';
+import type { TodoItem, TodoResponse, TodoSection } from '@fupin/server/src/home/schemas';
 import { lazy, Suspense, useMemo } from 'react';
 import { todayInChina, weekdayOf } from '@fupin/shared/date';
 import { api } from '../../../api/client';
@@ -101,6 +103,8 @@ export default function HomePage() {
         </Space>
       </Card>
 
+      <TodoCard />
+
       <Card title={`关键数据${scopeName ? ` — ${scopeName}` : ''}`} extra={s && <Tag color="blue">{s.dataScopeLabel}</Tag>}>
         {q.isLoading ? (
           <Skeleton active />
@@ -127,5 +131,83 @@ export default function HomePage() {
         </Card>
       )}
     </Space>
+  );
+}
+
+function DueText({ item }: { item: TodoItem }) {
+  if (!item.dueDate) return null;
+  const unit = item.daysKind === 'working' ? '个工作日' : '天';
+  const left =
+    item.daysLeft == null ? '' : item.overdue ? `，已超期 ${Math.abs(item.daysLeft)} ${unit}` : `，剩 ${item.daysLeft} ${unit}`;
+  return (
+    <Typography.Text type={item.overdue ? 'danger' : 'secondary'} className={item.overdue ? 'todo-overdue' : undefined}>
+      期限 {item.dueDate}
+      {left}
+    </Typography.Text>
+  );
+}
+
+/** 我的待办 (GET /api/home/todo): what waits for me in each module, overdue first, each linking to where it is done. */
+function TodoCard() {
+  const q = useQuery({
+    queryKey: ['home', 'todo'],
+    queryFn: ({ signal }) => api.get<TodoResponse>('/api/home/todo', undefined, signal),
+  });
+  const sections = [...(q.data?.sections ?? [])].sort((a, b) => Number(b.overdue > 0) - Number(a.overdue > 0));
+  const total = sections.reduce((n, s) => n + (s.key === 'quality' ? 0 : s.count), 0);
+  return (
+    <Card title={<span data-testid="home-todo-title">我的待办{q.data ? `（${total}）` : ''}</span>}>
+      {q.isLoading ? (
+        <Skeleton active />
+      ) : q.isError ? (
+        <Alert type="warning" showIcon title={`暂时无法读取待办：${q.error.message}`} />
+      ) : sections.every((s) => s.count === 0) ? (
+        <Empty description="暂无待办事项" />
+      ) : (
+        <Row gutter={[16, 16]}>
+          {sections
+            .filter((s) => s.count > 0)
+            .map((s) => (
+              <Col xs={24} lg={12} key={s.key}>
+                <TodoList section={s} />
+              </Col>
+            ))}
+        </Row>
+      )}
+    </Card>
+  );
+}
+
+function TodoList({ section: s }: { section: TodoSection }) {
+  const overdueLabel = s.key === 'quality' ? '错误' : '超期';
+  return (
+    <List<TodoItem>
+      size="small"
+      bordered
+      data-testid={`todo-${s.key}`}
+      header={
+        <Space>
+          <Link to={s.link}>
+            <b>{s.title}</b>
+          </Link>
+          <Badge count={s.count} overflowCount={9999} color="blue" showZero />
+          {s.overdue > 0 && <Tag color="red">{`${overdueLabel} ${s.overdue}`}</Tag>}
+        </Space>
+      }
+      dataSource={[...s.items].sort((a, b) => Number(b.overdue) - Number(a.overdue))}
+      locale={{ emptyText: <Link to={s.link}>查看全部 {s.count} 条</Link> }}
+      footer={s.items.length && s.count > s.items.length ? <Link to={s.link}>查看全部 {s.count} 条</Link> : undefined}
+      renderItem={(i) => (
+        <List.Item>
+          <Space orientation="vertical" size={0}>
+            <Link to={i.link}>{i.title}</Link>
+            <Space wrap size={8}>
+              {i.detail && <Typography.Text type="secondary">{i.detail}</Typography.Text>}
+              <DueText item={i} />
+            </Space>
+          </Space>
+        </List.Item>
+      )}
+    />
   );
 }
