@@ -7,9 +7,10 @@ import { fundRoutes } from './funds/routes';
 import { lendingRoutes } from './lending/routes';
 import { reportRoutes } from './reports/routes';
 import { schemeRoutes } from './schemes/routes';
+import { todoRoutes } from './todo/routes';
 
 // 到户贷款 (seed §1): every sub-module's routes, registered as one module. Field labels are
 // per route (config.fieldLabels) so that ours never rename another module's fields.
 export const loanRoutes: Module = async (app, deps) => {
-  for (const m of [schemeRoutes, certificateRoutes, applicationRoutes, lendingRoutes, fundRoutes, reportRoutes, decisionRoutes]) await m(app, deps);
+  for (const m of [schemeRoutes, certificateRoutes, applicationRoutes, lendingRoutes, fundRoutes, reportRoutes, decisionRoutes, todoRoutes]) await m(app, deps);
 };
