@@ -180,4 +180,40 @@ describe('registry in the browser', () => {
       await clerk.context.close();
     }
   });
+
+  it('edits a member on the household page: a bad ID is refused in Chinese, a good edit is saved and shown masked', async () => {
+    const clerk = await loggedIn('village_clerk');
+    try {
+      const { page, user } = clerk;
+      const created = await call(page, 'POST', '/api/registry/households', household(user.areaCode, idOf(31, '1966-05-07'), '浏览器丁'));
+      expect(created.status).toBe(200);
+      await page.goto(`/registry/households/${created.body.id}`);
+      await page.getByRole('button', { name: '修改成员 浏览器丁' }).click();
+      const modal = page.locator('.ant-modal').filter({ hasText: '修改家庭成员' });
+      await modal.waitFor();
+
+      // a woman's ID with a wrong check digit: refused beside the field, nothing sent
+      const good = idOf(40, '1968-09-10');
+      const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+      await modal.getByLabel('身份证号码').fill(bad);
+      await modal.getByRole('button', { name: /保\s*存/ }).click();
+      await modal.getByText(/身份证号码校验位错误/).waitFor();
+
+      // the good ID fills sex and birth date; education changes too
+      await modal.getByLabel('身份证号码').fill(good);
+      await expect.poll(() => modal.getByLabel('出生日期').inputValue()).toBe('1968-09-10');
+      await modal.getByLabel('务工月数').fill('9');
+      await modal.getByRole('button', { name: /保\s*存/ }).click();
+      await page.getByText('已保存：浏览器丁').waitFor();
+      await modal.waitFor({ state: 'detached' });
+      const masked = `${good.slice(0, 4)}**********${good.slice(14)}`;
+      await page.getByText(masked).first().waitFor();
+      await page.getByText('1968-09-10').first().waitFor();
+      await page.getByText(/9个月/).first().waitFor();
+      const saved = await call(page, 'GET', `/api/registry/households/${created.body.id}`);
+      expect(saved.body.members[0]).toMatchObject({ idNumberMasked: masked, birthDate: '1968-09-10', workMonths: 9 });
+    } finally {
+      await clerk.context.close();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { api, toSearch, type Paged, type Query } from '../../api/client';
 import type { householdItem, householdWithMembers, memberItem, personListItem } from '@fupin/server/src/registry/households/schemas';
-import type { exitVerdictSchema, noticePrint, workflowDetail, workflowItem } from '@fupin/server/src/registry/workflow/schemas';
+import type { exitVerdictSchema, noticePrint, povertyLineItem, workflowDetail, workflowItem } from '@fupin/server/src/registry/workflow/schemas';
 import type { HouseholdPageData } from '@fupin/server/src/registry/page-schemas';
 import type { QualityIssue, QualitySummary } from '@fupin/server/src/registry/quality/schemas';
 import type { ImportItem } from '@fupin/server/src/registry/excel/schemas';
@@ -15,6 +15,7 @@ export type Workflow = z.output<typeof workflowItem>;
 export type WorkflowDetail = z.output<typeof workflowDetail>;
 export type ExitVerdict = z.output<typeof exitVerdictSchema>;
 export type NoticePrint = z.output<typeof noticePrint>;
+export type PovertyLine = z.output<typeof povertyLineItem>;
 export type { HouseholdPageData, QualityIssue, QualitySummary, ImportItem };
 export type HouseholdList = Paged<Household> & { statusCounts: Record<string, number> };
 export type WorkflowList = Paged<Workflow> & { stateCounts: Record<string, number> };
@@ -82,6 +83,9 @@ export const registryApi = {
   step: (id: number, step: string, body: unknown) => api.post<WorkflowDetail>(`/api/registry/workflows/${id}/${step}`, body),
   resolveObjection: (id: number, body: unknown) => api.post<WorkflowDetail>(`/api/registry/objections/${id}/resolve`, body),
   noticePrint: (q: { villageCode: string; kind: string; startDate?: string }) => api.get<NoticePrint>('/api/registry/notices/print', q),
+
+  povertyLines: (signal?: AbortSignal) => api.get<{ items: PovertyLine[] }>('/api/registry/poverty-lines', undefined, signal),
+  setPovertyLine: (provinceCode: string, year: number, body: { lineFen: number; note?: string }) => api.put<PovertyLine>(`/api/registry/poverty-lines/${provinceCode}/${year}`, body),
 
   qualitySummary: (q: Query, signal?: AbortSignal) => api.get<QualitySummary>('/api/registry/quality/summary', q, signal),
   qualityIssues: (q: Query, signal?: AbortSignal) => api.get<Paged<QualityIssue>>('/api/registry/quality/issues', q, signal),

@@ -1,4 +1,4 @@
-import { AlertOutlined, AuditOutlined, ImportOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
+import { AlertOutlined, AuditOutlined, ImportOutlined, LineChartOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
 import { page } from '../../app/lazy';
 import type { FeatureModule } from '../../app/types';
 import './registry.css';
@@ -17,6 +17,7 @@ export const registryModule: FeatureModule = {
         { key: 'registry/households', label: '农户档案', icon: <TeamOutlined />, path: '/registry/households', permission: 'registry:household:view', order: 10 },
         { key: 'registry/workflows', label: '识别与退出', icon: <AuditOutlined />, path: '/registry/workflows', permission: 'registry:household:view', order: 20 },
         { key: 'registry/quality', label: '数据质量', icon: <AlertOutlined />, path: '/registry/quality', permission: 'registry:quality:view', order: 30 },
+        { key: 'registry/poverty-lines', label: '扶贫标准', icon: <LineChartOutlined />, path: '/registry/poverty-lines', permission: 'registry:household:view', order: 35 },
         { key: 'registry/import', label: '导入导出', icon: <ImportOutlined />, path: '/registry/import', permission: ['registry:household:import', 'registry:household:export'], order: 40 },
       ],
     },
@@ -56,6 +57,7 @@ export const registryModule: FeatureModule = {
     page('registry/workflows', { title: '识别与退出', section: S, permission: 'registry:household:view' }, () => import('./workflows/WorkflowsPage')),
     page('registry/notices/print', { title: '公示打印', section: S, permission: 'registry:household:view' }, () => import('./workflows/NoticePrintPage')),
     page('registry/quality', { title: '数据质量', section: S, permission: 'registry:quality:view' }, () => import('./quality/QualityPage')),
+    page('registry/poverty-lines', { title: '扶贫标准与监测标准', section: S, permission: 'registry:household:view' }, () => import('./lines/PovertyLinesPage')),
     page('registry/import', { title: '导入导出', section: S, permission: ['registry:household:import', 'registry:household:export'] }, () => import('./excel/ImportPage')),
   ],
 };

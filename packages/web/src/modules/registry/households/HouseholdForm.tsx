@@ -2,12 +2,14 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Col, Divider, Drawer, Form, Input, InputNumber, Row, Select, Space, Typography } from 'antd';
 import { useNavigate } from 'react-router';
-import { householdFieldLabels } from '@fupin/server/src/registry/households/schemas';
+import { householdFieldLabels, updateHouseholdBody } from '@fupin/server/src/registry/households/schemas';
 import { feedback } from '../../../app/feedback';
 import { AreaTreeSelect } from '../../../components/AreaTreeSelect';
-import { stripBlanks } from '../../../lib/form';
+import { stripBlanks, zodRules } from '../../../lib/form';
 import { registryApi, type HouseholdDetail } from '../api';
 import { DictSelect, YES_NO } from '../components';
+
+const rules = zodRules(updateHouseholdBody);
 
 const yuanToFen = (v: number | null | undefined) => (v == null ? undefined : Math.round(v * 100));
 const fenToYuanNumber = (v: number | null | undefined) => (v == null ? undefined : v / 100);
@@ -163,25 +165,21 @@ export function HouseholdDrawer({ household, onClose }: { household: HouseholdDe
               <Input maxLength={200} />
             </Form.Item>
           </Col>
-          {!editing && (
-            <Col span={8}>
-              <Form.Item name="phone" label="联系电话">
-                <Input maxLength={20} />
-              </Form.Item>
-            </Col>
-          )}
+          <Col span={8}>
+            <Form.Item name="phone" label="联系电话" rules={rules.phone} extra={editing ? '不修改请留空' : undefined}>
+              <Input maxLength={20} placeholder={household?.phoneMasked ?? undefined} />
+            </Form.Item>
+          </Col>
           <Col span={8}>
             <Form.Item name="bankName" label="开户银行">
               <Input maxLength={100} />
             </Form.Item>
           </Col>
-          {!editing && (
-            <Col span={8}>
-              <Form.Item name="bankAccount" label="银行账号">
-                <Input maxLength={30} className="mono" />
-              </Form.Item>
-            </Col>
-          )}
+          <Col span={8}>
+            <Form.Item name="bankAccount" label="银行账号" rules={rules.bankAccount} extra={editing ? '不修改请留空' : undefined}>
+              <Input maxLength={30} className="mono" placeholder={household?.bankAccountMasked ?? undefined} />
+            </Form.Item>
+          </Col>
           <Col span={8}>
             <Form.Item name="category" label="贫困户属性">
               <DictSelect type="household_category" allowClear={false} />
@@ -233,7 +231,7 @@ export function HouseholdDrawer({ household, onClose }: { household: HouseholdDe
           ))}
         </Row>
         {editing ? (
-          <Typography.Paragraph type="secondary">电话、银行账号请在户页面“查看完整信息”后修改；家庭成员的增减请用“动态调整”。人均纯收入由系统按在册人口计算。</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">电话、银行账号只显示掩码，留空即不修改；家庭成员的信息在成员列表中逐人修改，增减请用“动态调整”。人均纯收入由系统按在册人口计算。</Typography.Paragraph>
         ) : (
           <>
             <Divider titlePlacement="start">家庭成员（须有一名户主）</Divider>

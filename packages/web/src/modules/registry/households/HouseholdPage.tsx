@@ -13,6 +13,7 @@ import { householdPageQuery, KIND_OPTIONS, registryApi, type ExitVerdict, type H
 import { Masked, SectionView, StatusTag, yesNo } from '../components';
 import { EventModal } from './EventModal';
 import { HouseholdDrawer } from './HouseholdForm';
+import { MemberModal } from './MemberModal';
 
 const ALLOWED: Record<string, string[]> = {
   identification: ['candidate'],
@@ -118,6 +119,7 @@ export default function HouseholdPage() {
   const [editing, setEditing] = useState(false);
   const [event, setEvent] = useState(false);
   const [starting, setStarting] = useState(false);
+  const [editMember, setEditMember] = useState<Member | null>(null);
   if (q.isError) {
     const notFound = isApiError(q.error) && q.error.status === 404;
     return <Result status={notFound ? '404' : 'error'} title={notFound ? '农户不存在或不在您的管辖范围内' : q.error.message} extra={<Link to="/registry/households">返回农户档案</Link>} />;
@@ -141,6 +143,22 @@ export default function HouseholdPage() {
     { title: '劳动技能', dataIndex: 'labourLabel' },
     { title: '务工', key: 'work', render: (_: unknown, m: Member) => `${m.workStatusLabel ?? ''}${m.workMonths ? ` ${m.workMonths}个月` : ''}` },
     { title: '医保/养老', key: 'ins', render: (_: unknown, m: Member) => <>{yesNo(m.medicalInsurance)} / {yesNo(m.pensionInsurance)}</> },
+    { title: '电话', key: 'phone', render: (_: unknown, m: Member) => <Masked masked={m.phoneMasked} reveal={async () => (await registryApi.revealPerson(m.id)).phone} /> },
+    ...(can('registry:household:edit') && h.status !== 'cancelled'
+      ? [
+          {
+            title: '操作',
+            key: 'op',
+            width: 70,
+            fixed: 'right' as const,
+            render: (_: unknown, m: Member) => (
+              <Button type="link" size="small" onClick={() => setEditMember(m)} aria-label={`修改成员 ${m.name}`}>
+                修改
+              </Button>
+            ),
+          },
+        ]
+      : []),
   ];
 
   return (
@@ -329,6 +347,7 @@ export default function HouseholdPage() {
         />
       </Card>
       {editing && <HouseholdDrawer household={h} onClose={() => setEditing(false)} />}
+      {editMember && <MemberModal member={editMember} onClose={() => setEditMember(null)} />}
       {event && <EventModal household={h} onClose={() => setEvent(false)} />}
       {starting && <StartWorkflowModal household={h} exit={exitCheck} onClose={() => setStarting(false)} />}
     </Space>

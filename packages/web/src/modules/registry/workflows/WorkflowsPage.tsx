@@ -27,12 +27,26 @@ const evidenceOf = (s: unknown) =>
     : [];
 
 function Due({ w }: { w: Workflow }) {
-  if (!w.dueDate) return <span className="muted">—</span>;
-  if (w.overdue) return <Tag color="red">已超期（{w.dueDate}）</Tag>;
+  // 纳入监测: the step's date is already capped by the overall one; say which limit it is
+  const overall = w.overallDueDate ? (
+    <div className={w.overallOverdue ? 'text-danger' : 'muted'}>
+      监测总期限 {w.overallDueDate}
+      {w.overallOverdue ? '（已超期）' : ''}
+    </div>
+  ) : null;
+  if (!w.dueDate) return overall ?? <span className="muted">—</span>;
+  if (w.overdue)
+    return (
+      <>
+        <Tag color="red">已超期（{w.dueDate}）</Tag>
+        {overall}
+      </>
+    );
   return (
     <span>
       {w.dueDate}
       {w.workingDaysLeft != null && <span className="muted">（剩 {w.workingDaysLeft} 个工作日）</span>}
+      {overall}
     </span>
   );
 }
