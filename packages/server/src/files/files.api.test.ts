@@ -167,6 +167,15 @@ describe('attachments of a loan application', () => {
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toMatchObject({ code: 'E1704' });
     expect(wrong.body.error.message).toContain(String(theirs.id));
+    const gone = (await upload(cun1, 'loan_application', app.id, '作废的合同.pdf', PDF)).body;
+    expect((await cun1.delete(`/api/files/${gone.id}`)).status).toBe(200);
+    const removed = await cun1.post(`/api/loans/applications/${app.id}/resubmit`, {
+      version: ret.body.version,
+      note: '已补充',
+      attachments: [{ name: '作废的合同.pdf', attachmentId: gone.id }],
+    });
+    expect(removed.status).toBe(400);
+    expect(removed.body.error.code).toBe('E1704');
     const good = await cun1.post(`/api/loans/applications/${app.id}/resubmit`, {
       version: ret.body.version,
       note: '已补充',
