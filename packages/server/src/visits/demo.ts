@@ -231,8 +231,9 @@ async function loadCounty(tx: Tx, county: string, o: { seed: number; months: num
       .executeTakeFirstOrThrow();
     const present = rng.int(11, 24);
     await sql`
-      INSERT INTO resident_attendance (county_code, member_id, date, status)
-      SELECT ${county}, ${member.id}, d::date, CASE WHEN n <= ${present}::int THEN 'in_village' ELSE 'leave' END
+      INSERT INTO resident_attendance (county_code, member_id, date, status, note)
+      SELECT ${county}, ${member.id}, d::date, CASE WHEN n <= ${present}::int THEN 'in_village' ELSE 'leave' END,
+        CASE WHEN n <= ${present}::int THEN NULL ELSE '回原单位处理工作' END
       FROM generate_series(${prevMonth.first}::date, ${prevMonth.last}::date, '1 day') WITH ORDINALITY AS g(d, n)
       WHERE extract(isodow FROM d) < 7`.execute(tx);
     if (rng.chance(0.7)) {

@@ -50,6 +50,7 @@ export const visitsApi = {
   pairings: (q: Query, signal?: AbortSignal) => api.get<Paged<PairingItem>>('/api/visits/pairings', q, signal),
   unitVillages: (q: Query, signal?: AbortSignal) => api.get<Paged<UnitVillageItem>>('/api/visits/unit-villages', q, signal),
   visits: (q: Query, signal?: AbortSignal) => api.get<Paged<VisitItem>>('/api/visits', q, signal),
+  exemptions: (q: Query, signal?: AbortSignal) => api.get<Paged<ExemptionItem>>('/api/visits/exemptions', q, signal),
   tasks: (q: Query, signal?: AbortSignal) => api.get<Paged<TaskItem>>('/api/visits/tasks', q, signal),
   teams: (q: Query, signal?: AbortSignal) => api.get<Paged<TeamItem>>('/api/visits/teams', q, signal),
   attendance: (q: Query, signal?: AbortSignal) => api.get<AttendanceResponse>('/api/visits/attendance', q, signal),

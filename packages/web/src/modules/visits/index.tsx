@@ -1,4 +1,4 @@
-import { ApartmentOutlined, AuditOutlined, BarChartOutlined, FlagOutlined, HeartOutlined, MobileOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, BarChartOutlined, FlagOutlined, HeartOutlined, MobileOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
 import { page } from '../../app/lazy';
 import type { FeatureModule } from '../../app/types';
 
@@ -21,6 +21,7 @@ export const visitsModule: FeatureModule = {
         { key: 'visits/unit-villages', label: '单位包村', icon: <ApartmentOutlined />, path: '/visits/unit-villages', permission: 'visit:view', order: 40 },
         { key: 'visits/records', label: '走访记录与整改', icon: <AuditOutlined />, path: '/visits/records', permission: 'visit:view', order: 50 },
         { key: 'visits/teams', label: '驻村工作队', icon: <FlagOutlined />, path: '/visits/teams', permission: 'visit:view', order: 60 },
+        { key: 'visits/rules', label: '走访规则与豁免', icon: <SettingOutlined />, path: '/visits/rules', permission: 'visit:view', order: 70 },
       ],
     },
   ],
@@ -51,6 +52,7 @@ export const visitsModule: FeatureModule = {
     page('visits/cadres', { title: '帮扶干部', section: S, permission: 'visit:view' }, () => import('./pairing/CadresPage')),
     page('visits/unit-villages', { title: '单位包村', section: S, permission: 'visit:view' }, () => import('./pairing/UnitVillagesPage')),
     page('visits/records', { title: '走访记录与整改', section: S, permission: 'visit:view' }, () => import('./records/VisitsPage')),
+    page('visits/rules', { title: '走访规则与豁免', section: S, permission: 'visit:view' }, () => import('./rates/RulesPage')),
     page('visits/teams', { title: '驻村工作队', section: S, permission: 'visit:view' }, () => import('./teams/TeamsPage')),
   ],
 };

@@ -32,8 +32,15 @@ export function HouseholdSelect(props: Omit<SelectProps<number>, 'options' | 'sh
   return <Select<number> showSearch filterOption={false} onSearch={setKw} loading={q.isFetching} options={options} placeholder="户主姓名或户编号" {...props} />;
 }
 
-/** An active cadre of the counties the caller reaches. */
-export function CadreSelect({ activeOnly = true, ...props }: Omit<SelectProps<number>, 'options' | 'showSearch' | 'filterOption' | 'onSearch'> & { activeOnly?: boolean }) {
+/**
+ * An active cadre of the counties the caller reaches, chosen by name. `initialLabel` names a
+ * preset value that is not on the first page of the search, so the field never shows a bare id.
+ */
+export function CadreSelect({
+  activeOnly = true,
+  initialLabel,
+  ...props
+}: Omit<SelectProps<number>, 'options' | 'showSearch' | 'filterOption' | 'onSearch'> & { activeOnly?: boolean; initialLabel?: string }) {
   const [kw, setKw] = useState('');
   const keyword = useDebounced(kw);
   const q = useQuery({
@@ -41,6 +48,7 @@ export function CadreSelect({ activeOnly = true, ...props }: Omit<SelectProps<nu
     queryFn: ({ signal }) => visitsApi.cadres({ keyword: keyword || undefined, status: activeOnly ? 'active' : undefined, pageSize: 50 }, signal),
   });
   const options: Option[] = (q.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name}（${c.unitName}${c.post ? '，' + c.post : ''}）` }));
+  if (props.value && initialLabel && !options.some((o) => o.value === props.value)) options.unshift({ value: props.value, label: initialLabel });
   return <Select<number> showSearch filterOption={false} onSearch={setKw} loading={q.isFetching} options={options} placeholder="干部姓名或职务" {...props} />;
 }
 

@@ -4,7 +4,9 @@ import { useState } from 'react';
 import { AreaTreeSelect } from '../../../components/AreaTreeSelect';
 import { FilterBar, ListCard } from '../../../components/ListPage';
 import { useListParams } from '../../../lib/useListParams';
+import { useCan } from '../../../auth/session';
 import { visitsApi, type TaskItem, type VisitItem } from '../api';
+import { CloseTaskModal, CreateTaskModal } from './TaskForms';
 
 const KINDS = [
   { value: 'home', label: '入户走访' },
@@ -34,7 +36,10 @@ function checkTags(c: VisitItem['checks']) {
 /** 走访记录 of the caller's view, and the follow-up tasks (问题整改) they raised. */
 export default function VisitsPage() {
   const list = useListParams();
+  const can = useCan();
   const [open, setOpen] = useState<VisitItem | null>(null);
+  const [raise, setRaise] = useState<VisitItem | null>(null);
+  const [closing, setClosing] = useState<TaskItem | null>(null);
   const tab = list.filters.tab ?? 'visits';
   const q = useQuery({
     queryKey: ['visits', 'records', list.query],
@@ -44,7 +49,8 @@ export default function VisitsPage() {
   });
   const tasks = useQuery({
     queryKey: ['visits', 'tasks', list.query],
-    queryFn: ({ signal }) => visitsApi.tasks({ page: list.page, pageSize: list.pageSize, areaCode: list.filters.areaCode, status: list.filters.status }, signal),
+    queryFn: ({ signal }) =>
+      visitsApi.tasks({ page: list.page, pageSize: list.pageSize, areaCode: list.filters.areaCode, status: list.filters.status, overdue: list.filters.overdue, householdId: list.filters.householdId }, signal),
     placeholderData: keepPreviousData,
     enabled: tab === 'tasks',
   });
@@ -78,6 +84,18 @@ export default function VisitsPage() {
     { title: '期限', dataIndex: 'deadline', render: (v, r) => (r.overdue ? <Tag color="red">{v} 已逾期</Tag> : v) },
     { title: '状态', dataIndex: 'status', render: (v, r) => (v === 'open' ? <Tag color="orange">整改中</Tag> : <Tag color="green">已销号 {r.closedOn}</Tag>) },
     { title: '佐证', dataIndex: 'evidence', ellipsis: true },
+    {
+      title: '',
+      key: 'close',
+      width: 70,
+      render: (_, r) =>
+        r.status === 'open' &&
+        can('visit:task:edit') && (
+          <Button type="link" size="small" onClick={() => setClosing(r)}>
+            销号
+          </Button>
+        ),
+    },
   ];
   return (
     <ListCard
@@ -98,9 +116,14 @@ export default function VisitsPage() {
               </Form.Item>
             </>
           ) : (
-            <Form.Item label="状态" name="status">
-              <Select options={[{ value: 'open', label: '整改中' }, { value: 'closed', label: '已销号' }]} allowClear placeholder="全部" style={{ width: 110 }} />
-            </Form.Item>
+            <>
+              <Form.Item label="状态" name="status">
+                <Select options={[{ value: 'open', label: '整改中' }, { value: 'closed', label: '已销号' }]} allowClear placeholder="全部" style={{ width: 110 }} />
+              </Form.Item>
+              <Form.Item label="只看逾期" name="overdue">
+                <Select options={[{ value: 'true', label: '是' }]} allowClear placeholder="否" style={{ width: 80 }} />
+              </Form.Item>
+            </>
           )}
         </FilterBar>
       }
@@ -122,7 +145,19 @@ export default function VisitsPage() {
         <Table<TaskItem> rowKey="id" size="middle" columns={taskColumns} dataSource={tasks.data?.items} loading={tasks.isFetching} pagination={list.pagination(tasks.data?.total)} onChange={list.onTableChange as never} scroll={{ x: 1000 }} />
       )}
       {open && (
-        <Drawer open width={520} title={`${open.headName ?? ''} ${open.visitDate} ${open.kindLabel}`} onClose={() => setOpen(null)}>
+        <Drawer
+          open
+          width={520}
+          title={`${open.headName ?? ''} ${open.visitDate} ${open.kindLabel}`}
+          onClose={() => setOpen(null)}
+          extra={
+            can('visit:task:edit') && (
+              <Button type="primary" onClick={() => setRaise(open)}>
+                交办整改
+              </Button>
+            )
+          }
+        >
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label="帮扶干部">
               {open.cadreName}（{open.unitName}）
@@ -159,6 +194,8 @@ export default function VisitsPage() {
           )}
         </Drawer>
       )}
+      {raise && <CreateTaskModal visit={raise} onClose={() => setRaise(null)} />}
+      {closing && <CloseTaskModal task={closing} onClose={() => setClosing(null)} />}
     </ListCard>
   );
 }

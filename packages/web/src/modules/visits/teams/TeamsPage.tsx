@@ -1,12 +1,13 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Checkbox, DatePicker, Drawer, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Card, DatePicker, Drawer, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { daysInMonth, todayInChina } from '@fupin/shared/date';
-import { addMemberBody, createTeamBody } from '@fupin/server/src/visits/teams/schemas';
+import { addMemberBody, createTeamBody, submitReportBody } from '@fupin/server/src/visits/teams/schemas';
 import { VISIT_FIELD_LABELS } from '@fupin/server/src/visits/fields';
+import { ATTENDANCE_STATUSES, ATTENDANCE_STATUS_LABELS, type AttendanceStatus } from '@fupin/server/src/visits/rules';
 import { api } from '../../../api/client';
 import { feedback } from '../../../app/feedback';
 import { useCan } from '../../../auth/session';
@@ -20,6 +21,7 @@ const ROLES = [
   { value: 'leader', label: '工作队队长' },
   { value: 'member', label: '工作队队员' },
 ];
+const ATTENDANCE_OPTIONS = ATTENDANCE_STATUSES.map((v) => ({ value: v, label: ATTENDANCE_STATUS_LABELS[v] }));
 const STATE_COLORS: Record<string, string> = { not_due: 'default', due: 'blue', overdue: 'red', submitted: 'green', late: 'orange' };
 
 /** 驻村工作队: teams and terms, monthly attendance against the minimum, quarterly reports. */
@@ -235,14 +237,36 @@ function Attendance({ areaCode }: { areaCode?: string }) {
   );
 }
 
+type DayEntry = { status: AttendanceStatus; note: string };
+
+/**
+ * A month of one member's attendance, day by day: 在村 and 因公外出 count toward the minimum,
+ * 请假 and 缺勤 do not and carry their reason. Days left blank are not recorded.
+ */
 function AttendanceModal({ item, month, onClose }: { item: AttItem; month: string; onClose: () => void }) {
   const qc = useQueryClient();
   const [y, m] = month.split('-').map(Number);
   const today = todayInChina();
   const days = Array.from({ length: daysInMonth(y, m) }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`).filter((d) => d <= today);
-  const [inVillage, setInVillage] = useState<string[]>(item.days.filter((d) => d.status === 'in_village' || d.status === 'official').map((d) => d.date));
+  const [entries, setEntries] = useState<Map<string, DayEntry>>(() => new Map(item.days.map((d) => [d.date, { status: d.status, note: d.note ?? '' }])));
+  // Days entered before reasons were asked for are kept as they are; a day changed now needs one.
+  const [touched, setTouched] = useState<Set<string>>(() => new Set());
+  const set = (date: string, e: DayEntry | null) => {
+    setTouched((prev) => new Set(prev).add(date));
+    setEntries((prev) => {
+      const next = new Map(prev);
+      if (e) next.set(date, e);
+      else next.delete(date);
+      return next;
+    });
+  };
+  const counted = [...entries.values()].filter((e) => e.status === 'in_village' || e.status === 'official').length;
+  const missingReason = [...entries.entries()].filter(([d, e]) => touched.has(d) && (e.status === 'leave' || e.status === 'absent') && !e.note.trim()).map(([d]) => d);
   const save = useMutation({
-    mutationFn: () => api.put(`/api/visits/team-members/${item.memberId}/attendance/${month}`, { days: inVillage.map((date) => ({ date, status: 'in_village' })) }),
+    mutationFn: () =>
+      api.put(`/api/visits/team-members/${item.memberId}/attendance/${month}`, {
+        days: [...entries.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, e]) => ({ date, status: e.status, note: e.note.trim() || null })),
+      }),
     onSuccess: async () => {
       feedback.message.success('考勤已保存');
       await qc.invalidateQueries({ queryKey: ['visits', 'attendance'] });
@@ -250,15 +274,59 @@ function AttendanceModal({ item, month, onClose }: { item: AttItem; month: strin
     },
   });
   return (
-    <Modal open width={560} title={`${item.cadreName} ${month} 在村日期`} onCancel={onClose} onOk={() => save.mutate()} confirmLoading={save.isPending}>
-      <Typography.Paragraph type="secondary">勾选在村（含因公外出）的日期：已选 {inVillage.length} 天，应 {item.required} 天。</Typography.Paragraph>
-      <Checkbox.Group value={inVillage} onChange={(v) => setInVillage(v as string[])} style={{ display: 'grid', gridTemplateColumns: 'repeat(7, 1fr)', gap: 6 }}>
-        {days.map((d) => (
-          <Checkbox key={d} value={d}>
-            {Number(d.slice(8))}
-          </Checkbox>
-        ))}
-      </Checkbox.Group>
+    <Modal
+      open
+      width={640}
+      title={`${item.cadreName} ${month} 考勤`}
+      onCancel={onClose}
+      onOk={() => {
+        if (missingReason.length) {
+          feedback.message.error(`请假、缺勤须填写原因：${missingReason.map((d) => Number(d.slice(8)) + '日').join('、')}`);
+          return;
+        }
+        save.mutate();
+      }}
+      confirmLoading={save.isPending}
+    >
+      <Space style={{ marginBottom: 8 }} wrap>
+        <Typography.Text>
+          计入在村 {counted} 天，应 {item.required} 天
+        </Typography.Text>
+        <Button size="small" onClick={() => days.forEach((d) => !entries.has(d) && set(d, { status: 'in_village', note: '' }))}>
+          未登记的日期全部设为在村
+        </Button>
+      </Space>
+      <div style={{ maxHeight: 420, overflowY: 'auto' }}>
+        {days.map((d) => {
+          const e = entries.get(d);
+          const needsNote = e?.status === 'leave' || e?.status === 'absent';
+          const noteMissing = needsNote && touched.has(d) && !e.note.trim();
+          return (
+            <div key={d} style={{ display: 'flex', gap: 8, alignItems: 'center', marginBottom: 4 }} data-day={d}>
+              <span style={{ display: 'inline-block', width: 56 }}>{Number(d.slice(8))} 日</span>
+              <Select<AttendanceStatus | ''>
+                aria-label={`${Number(d.slice(8))}日考勤`}
+                size="small"
+                style={{ width: 120 }}
+                value={e?.status ?? ''}
+                onChange={(v) => set(d, v ? { status: v, note: e?.note ?? '' } : null)}
+                options={[{ value: '', label: '未登记' }, ...ATTENDANCE_OPTIONS]}
+              />
+              {needsNote && (
+                <Input
+                  size="small"
+                  style={{ width: 300 }}
+                  maxLength={100}
+                  status={noteMissing ? 'error' : undefined}
+                  placeholder={e.status === 'leave' ? '请假事由' : '缺勤原因'}
+                  value={e.note}
+                  onChange={(ev) => set(d, { status: e.status, note: ev.target.value })}
+                />
+              )}
+            </div>
+          );
+        })}
+      </div>
     </Modal>
   );
 }
@@ -271,6 +339,7 @@ function Reports({ areaCode }: { areaCode?: string }) {
   const now = dayjs(todayInChina());
   const [year, setYear] = useState(now.subtract(3, 'month').year());
   const [quarter, setQuarter] = useState(Math.floor(now.subtract(3, 'month').month() / 3) + 1);
+  const [submitting, setSubmitting] = useState<RepItem | null>(null);
   const q = useQuery({ queryKey: ['visits', 'reports', year, quarter, areaCode], queryFn: ({ signal }) => visitsApi.reports({ year, quarter, areaCode }, signal) });
   const review = useMutation({
     mutationFn: ({ r, decision }: { r: RepItem; decision: 'accepted' | 'returned' }) => api.post(`/api/visits/reports/${r.report!.id}/review`, { version: r.report!.version, decision }),
@@ -292,8 +361,13 @@ function Reports({ areaCode }: { areaCode?: string }) {
       title: '',
       key: 'actions',
       render: (_, r) =>
-        can('visit:pairing:edit') &&
-        r.report?.reviewStatus === 'pending' && (
+        (can('visit:pairing:edit') || can('visit:record')) && (!r.report || r.report.reviewStatus === 'returned') && r.state !== 'not_due' ? (
+          <Button type="link" size="small" onClick={() => setSubmitting(r)}>
+            {r.report ? '重新提交' : '提交报告'}
+          </Button>
+        ) : (
+          can('visit:pairing:edit') &&
+          r.report?.reviewStatus === 'pending' && (
           <Space size={4}>
             <Button type="link" size="small" onClick={() => review.mutate({ r, decision: 'accepted' })}>
               通过
@@ -302,6 +376,7 @@ function Reports({ areaCode }: { areaCode?: string }) {
               退回
             </Button>
           </Space>
+          )
         ),
     },
   ];
@@ -312,6 +387,41 @@ function Reports({ areaCode }: { areaCode?: string }) {
         季度 <Select value={quarter} onChange={setQuarter} options={[1, 2, 3, 4].map((n) => ({ value: n, label: `第 ${n} 季度` }))} style={{ width: 110 }} />
       </Space>
       <Table<RepItem> rowKey="memberId" size="middle" loading={q.isFetching} dataSource={q.data?.items} columns={columns} pagination={false} scroll={{ x: 1000 }} />
+      {submitting && <SubmitReportModal item={submitting} year={year} quarter={quarter} onClose={() => setSubmitting(null)} />}
     </Space>
+  );
+}
+
+/** 季度工作报告 (seed 第5篇): submitted by the member or the station for them; a returned one again. */
+function SubmitReportModal({ item, year, quarter, onClose }: { item: RepItem; year: number; quarter: number; onClose: () => void }) {
+  const [form] = Form.useForm();
+  const qc = useQueryClient();
+  const save = useMutation({
+    mutationFn: (body: unknown) => api.post(`/api/visits/team-members/${item.memberId}/reports`, body),
+    onSuccess: async () => {
+      feedback.message.success('报告已提交');
+      await qc.invalidateQueries({ queryKey: ['visits', 'reports'] });
+      onClose();
+    },
+    meta: { form, fieldLabels: VISIT_FIELD_LABELS },
+  });
+  return (
+    <Modal open width={640} title={`${item.cadreName} ${year} 年第 ${quarter} 季度工作报告（截止 ${item.dueDate}）`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} okText="提交">
+      {item.report?.reviewNote && <Typography.Paragraph type="warning">退回意见：{item.report.reviewNote}</Typography.Paragraph>}
+      <Form
+        name="report"
+        form={form}
+        layout="vertical"
+        initialValues={{ content: item.report?.content ?? '' }}
+        onFinish={(v) => {
+          const body = parseForm(form, submitReportBody, { year, quarter, content: v.content });
+          if (body) save.mutate(body);
+        }}
+      >
+        <Form.Item label="报告内容" name="content" rules={[{ required: true, message: '请填写报告内容' }]}>
+          <Input.TextArea rows={10} maxLength={10000} showCount placeholder="本季度驻村工作：走访、项目、为民办实事、存在问题和下季度打算" />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }
