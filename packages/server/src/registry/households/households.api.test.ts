@@ -263,6 +263,27 @@ describe('lists and search', () => {
     expect((await ok(w.clerkB.get(`/api/registry/households?idNumber=${idn}`))).total).toBe(0);
   });
 
+  it('answers an exact-ID search with the one household, its status count, and the other filters applied', async () => {
+    const head = newId('1961-01-01');
+    const son = newId('1990-02-02');
+    const h = await ok(
+      w.clerkA.post('/api/registry/households', householdBody({ members: [member({ idNumber: head, name: '覃父' }), member({ idNumber: son, name: '覃子', relation: 'son' })] })),
+    );
+    // a member's ID finds the household too
+    const bySon = await ok(w.clerkA.get(`/api/registry/households?idNumber=${son}`));
+    expect(bySon).toMatchObject({ total: 1, statusCounts: { candidate: 1 } });
+    expect(bySon.items.map((x: any) => x.id)).toEqual([h.id]);
+    // a status filter that excludes it: no row, but the count by status is still there
+    const other = await ok(w.clerkA.get(`/api/registry/households?idNumber=${head}&status=identified`));
+    expect(other).toMatchObject({ items: [], total: 0, statusCounts: { candidate: 1 } });
+    // other filters apply: the wrong village finds nothing at all
+    expect(await ok(w.admin.get(`/api/registry/households?idNumber=${head}&villageCode=${VILLAGE_A2}`))).toMatchObject({ items: [], total: 0, statusCounts: {} });
+    // an ID nobody holds
+    expect(await ok(w.clerkA.get(`/api/registry/households?idNumber=${newId('1955-05-05')}`))).toMatchObject({ items: [], total: 0, statusCounts: {} });
+    // page 2 of a one-row answer is empty, the total stays
+    expect(await ok(w.clerkA.get(`/api/registry/households?idNumber=${head}&page=2`))).toMatchObject({ items: [], total: 1 });
+  });
+
   it('pages: 2 per page, stable order, total of all pages', async () => {
     const p1 = await ok(w.admin.get('/api/registry/households?pageSize=2&page=1'));
     const p2 = await ok(w.admin.get('/api/registry/households?pageSize=2&page=2'));

@@ -218,6 +218,23 @@ export const householdRepo = {
     return { rows, total: total.n };
   },
 
+  /**
+   * The exact-ID search in one statement: the ID index (primary key), its person (primary key) and
+   * the household (primary key), with scope and the other filters applied — all but status, which
+   * the caller applies so the status counts stay those of the filters without it.
+   */
+  findByResidentId(db: DbOrTx, scope: Scope, f: HouseholdFilters & { idNumber: string }): Promise<HouseholdRow | undefined> {
+    const key = residentKey(f.idNumber);
+    return householdSelect(db)
+      .where(
+        sql<SqlBool>`(h.county_code, h.id) = (SELECT p.county_code, p.household_id FROM person_id_index i
+          JOIN person p ON p.county_code = i.county_code AND p.id = i.person_id WHERE i.id_number = ${key})`,
+      )
+      .where((eb) => inScope(scope, 'h')(eb))
+      .where((eb) => filterHouseholds({ ...f, idNumber: undefined }, false)(eb))
+      .executeTakeFirst() as Promise<HouseholdRow | undefined>;
+  },
+
   /** The household where a resident ID (or a document number containing it) is active. */
   async householdOfId(db: DbOrTx, raw: string): Promise<{ county: string; id: number } | null> {
     const r = await db

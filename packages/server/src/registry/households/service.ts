@@ -235,7 +235,20 @@ export const householdService = {
 
   async list(db: Db, ctx: Ctx, q: ListHouseholdsQuery) {
     const { page, pageSize, sort, order, ...rest } = q;
-    const filters = rest.idNumber ? { ...rest, idHousehold: await householdRepo.householdOfId(db, rest.idNumber) } : rest;
+    if (rest.idNumber) {
+      // An exact ID names at most one household: one statement finds it (householdRepo.findByResidentId),
+      // and the counts above the list follow from it — no second look-up, no count query.
+      const [row, labels] = await Promise.all([householdRepo.findByResidentId(db, ctx.scope, { ...rest, idNumber: rest.idNumber }), dictLabels(db)]);
+      const listed = !!row && (!rest.status?.length || (rest.status as string[]).includes(row.status));
+      return {
+        items: listed && page === 1 ? [toHouseholdItem(row, labels)] : [],
+        total: listed ? 1 : 0,
+        page,
+        pageSize,
+        statusCounts: row ? { [row.status]: 1 } : {},
+      };
+    }
+    const filters = rest;
     const [rows, statusCounts, labels] = await Promise.all([
       householdRepo.list(db, ctx.scope, filters, { page, pageSize, sort, order }),
       cachedCounts(ctx, filters, () => householdRepo.statusCounts(db, ctx.scope, filters)),
