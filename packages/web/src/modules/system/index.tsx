@@ -47,7 +47,9 @@ export const systemModule: FeatureModule = {
     params: '参数',
     system: '系统',
     demo: '演示数据',
+    files: '附件',
   },
+  auditActions: { upload: '上传', download: '下载', remove: '移除' },
   routes: [
     page({ index: true }, { title: '工作台' }, () => import('./home/HomePage')),
     page('system/areas', { title: '行政区划', section: S, permission: 'system:area:view' }, () => import('./areas/AreasPage')),
