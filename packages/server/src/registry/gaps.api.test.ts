@@ -77,6 +77,27 @@ describe('poverty lines', () => {
     const v = await ok(w.clerkA.get(`/api/registry/households/${h.id}/exit-check`));
     expect(v).toMatchObject({ eligible: false, lineFen: 900_000 });
   });
+
+  it("lets a county administrator set the county's own line, which wins over the province's, and nobody else's", async () => {
+    const role = await ok(w.admin.post('/api/roles', { code: 'county_params', name: '县参数管理', permissions: ['system:param:edit', 'registry:household:view'] }));
+    expect(role.code).toBe('county_params');
+    const { client: countyAdmin } = await createUser(t, w.admin, { username: 'county_params', name: '县参数管理员', areaCode: REGION.county, dataScope: 'area_below', roleCodes: ['county_params'] });
+    const province = `${REGION.county.slice(0, 2)}0000`;
+    expect((await countyAdmin.put('/api/registry/poverty-lines/000000/2025', { lineFen: 100 })).status).toBe(403);
+    expect((await countyAdmin.put(`/api/registry/poverty-lines/${province}/2025`, { lineFen: 100 })).status).toBe(403);
+    expect((await countyAdmin.put('/api/registry/poverty-lines/110105/2025', { lineFen: 100 })).status).toBe(403);
+    const notCounty = await w.admin.put(`/api/registry/poverty-lines/${REGION.county.slice(0, 4)}00/2025`, { lineFen: 100 });
+    expect(notCounty.status).toBe(400);
+    expect(notCounty.body.error.message).toContain('不是县级区划代码');
+    const saved = await ok(countyAdmin.put(`/api/registry/poverty-lines/${REGION.county}/2025`, { lineFen: 650_000, note: '县定监测范围' }));
+    expect(saved).toMatchObject({ provinceCode: REGION.county, lineFen: 650_000 });
+    const h = await newHousehold();
+    const v = await ok(w.clerkA.get(`/api/registry/households/${h.id}/exit-check`));
+    expect(v).toMatchObject({ eligible: true, lineFen: 650_000 });
+    const audit = await t.db.selectFrom('audit_log').select(['summary', 'area_code']).where('action', '=', 'poverty-line').where('entity_id', '=', `${REGION.county}:2025`).executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ area_code: REGION.county });
+    expect(audit.summary).toContain('县级');
+  });
 });
 
 describe('the monitoring case’s 15-working-day overall deadline', () => {
@@ -95,7 +116,7 @@ describe('the monitoring case’s 15-working-day overall deadline', () => {
     wf = await ok(w.clerkA.post(`/api/registry/workflows/${wf.id}/notice`, { version: wf.version, startDate: ago(34) }));
     expect(wf.dueDate <= overall).toBe(true);
 
-    const list = await ok(w.stationA.get('/api/registry/workflows', { kind: 'monitoring', overdue: 'true' }));
+    const list = await ok(w.stationA.get('/api/registry/workflows?kind=monitoring&overdue=true'));
     expect(list.items.map((x: any) => x.id)).toContain(wf.id);
 
     wf = await ok(w.stationA.post(`/api/registry/workflows/${wf.id}/township-review`, { version: wf.version, decision: 'pass', date: ago(20) }));
@@ -129,7 +150,7 @@ describe("a cadre's own households (data scope 'self')", () => {
     await t.db.insertInto('pairing').values({ county_code: REGION.county, household_id: mine.id, cadre_id: cadre.id, start_date: ago(30), start_reason: '测试结对' }).execute();
 
     const c = cadreUser.client;
-    const list = await ok(c.get('/api/registry/households', { villageCode: REGION.villageA }));
+    const list = await ok(c.get(`/api/registry/households?villageCode=${REGION.villageA}`));
     expect(list.items.map((x: any) => x.id)).toEqual([mine.id]);
     expect(list.total).toBe(1);
     expect((await c.get(`/api/registry/households/${mine.id}/page`)).status).toBe(200);
@@ -137,7 +158,7 @@ describe("a cadre's own households (data scope 'self')", () => {
     expect((await c.get(`/api/registry/households/${theirs.id}/page`)).status).toBe(404);
     const theirMember = theirs.members[0];
     expect((await c.get(`/api/registry/persons/${theirMember.id}`)).status).toBe(404);
-    const persons = await ok(c.get('/api/registry/persons', { villageCode: REGION.villageA }));
+    const persons = await ok(c.get(`/api/registry/persons?villageCode=${REGION.villageA}`));
     expect(new Set(persons.items.map((p: any) => p.householdId))).toEqual(new Set([mine.id]));
 
     // the pairing ends: the household leaves the cadre's register

@@ -147,7 +147,13 @@ export function exitEligibility(x: ExitInput): ExitVerdict {
 }
 
 /** The line that applies: the province's own row for the year, else the national default (000000). */
-export function pickLine(rows: { province_code: string; year: number; line_fen: number }[], provinceCode: string, year: number): number | null {
+/**
+ * The line of a year: the county's own (when `countyCode` is given and the county set one), else
+ * the province's, else the national default (`000000`). `province_code` holds any of the three.
+ */
+export function pickLine(rows: { province_code: string; year: number; line_fen: number }[], provinceCode: string, year: number, countyCode?: string): number | null {
+  const county = countyCode ? rows.find((r) => r.province_code === countyCode && r.year === year) : undefined;
+  if (county) return county.line_fen;
   const own = rows.find((r) => r.province_code === provinceCode && r.year === year);
   if (own) return own.line_fen;
   const national = rows.find((r) => r.province_code === '000000' && r.year === year);

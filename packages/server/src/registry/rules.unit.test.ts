@@ -95,6 +95,16 @@ describe('exit rule', () => {
     expect(pickLine(rows, '450000', 2020)).toBe(400_000);
     expect(pickLine(rows, '340000', 2019)).toBeNull();
   });
+  it("prefers the county's own line over its province's and the national one", () => {
+    const rows = [
+      { province_code: '000000', year: 2025, line_fen: 600_000 },
+      { province_code: '340000', year: 2025, line_fen: 700_000 },
+      { province_code: '341202', year: 2025, line_fen: 750_000 },
+    ];
+    expect(pickLine(rows, '340000', 2025, '341202')).toBe(750_000);
+    expect(pickLine(rows, '340000', 2025, '341321')).toBe(700_000);
+    expect(pickLine(rows, '450000', 2025, '451226')).toBe(600_000);
+  });
 });
 
 describe('identity documents', () => {

@@ -25,9 +25,9 @@ export async function exitCheck(db: DbOrTx, h: HouseholdForExit): Promise<ExitVe
           .selectFrom('poverty_line')
           .select(['province_code', 'year', 'line_fen'])
           .where('year', '=', h.income_year)
-          .where('province_code', 'in', [province, '000000'])
+          .where('province_code', 'in', [h.county_code, province, '000000'])
           .execute();
-  const lineFen = h.income_year == null ? null : pickLine(lines, province, h.income_year);
+  const lineFen = h.income_year == null ? null : pickLine(lines, province, h.income_year, h.county_code);
   const v = exitEligibility({
     incomeYear: h.income_year,
     perCapitaFen: h.net_income_per_capita_fen,

@@ -3,6 +3,8 @@ import { writeAudit } from '../../audit/audit';
 import { ctxOf } from '../../http/auth-hooks';
 import { errorEnvelope } from '../../http/common-schemas';
 import { errors } from '../../http/errors';
+import { scopeCoversArea } from '../../scope/scope';
+import { regErrors } from '../common';
 import { typed, type Module } from '../../http/types';
 import { fenToYuan } from '@fupin/shared';
 import { householdRepo } from '../households/repository';
@@ -131,7 +133,7 @@ export const workflowRoutes: Module = (app, { db }) => {
     schema: {
       tags,
       operationId: 'listPovertyLines',
-      summary: '贫困线（按省、年度；000000 为全国默认）',
+      summary: '贫困线（按年度；县级优先于省级，省级优先于 000000 全国默认）',
       response: { 200: z.object({ items: z.array(povertyLineItem) }) },
     },
     handler: async () => {
@@ -145,7 +147,7 @@ export const workflowRoutes: Module = (app, { db }) => {
     schema: {
       tags,
       operationId: 'setPovertyLine',
-      summary: '设置某省某年度的贫困线（元/人·年，以分计）',
+      summary: '设置某年度的贫困线（全国默认 000000、省级或县级，元/人·年，以分计）',
       params: povertyLineParams,
       body: povertyLineBody,
       response: { 200: povertyLineItem, ...errs },
@@ -153,6 +155,14 @@ export const workflowRoutes: Module = (app, { db }) => {
     handler: async (req) => {
       const ctx = ctxOf(req);
       const { provinceCode, year } = req.params;
+      // national lines only from a scope over everything; a province's or a county's only from
+      // a scope over it, so a county administrator sets the county's own line and nobody else's
+      const level = provinceCode === '000000' ? 'national' : provinceCode.endsWith('0000') ? 'province' : 'county';
+      if (level === 'national' ? ctx.scope.kind !== 'all' : !scopeCoversArea(ctx.scope, provinceCode)) throw errors.outOfScope(level === 'national' ? '全国默认标准' : `区划 ${provinceCode}`);
+      if (level === 'county') {
+        const a = await db.selectFrom('area').select('level').where('code', '=', provinceCode).executeTakeFirst();
+        if (a?.level !== 3) throw regErrors.areaLevel(`${provinceCode} 不是县级区划代码（全国默认用 000000，省级用后四位为 0000 的代码）`);
+      }
       return db.transaction().execute(async (tx) => {
         const before = await tx.selectFrom('poverty_line').selectAll().where('province_code', '=', provinceCode).where('year', '=', year).executeTakeFirst();
         const row = await tx
@@ -166,7 +176,8 @@ export const workflowRoutes: Module = (app, { db }) => {
           action: 'poverty-line',
           entity: 'poverty_line',
           entityId: `${provinceCode}:${year}`,
-          summary: `设置 ${provinceCode === '000000' ? '全国默认' : provinceCode} ${year} 年贫困线为 ${fenToYuan(req.body.lineFen)} 元`,
+          ...(level === 'county' ? { areaCode: provinceCode, countyCode: provinceCode } : {}),
+          summary: `设置 ${level === 'national' ? '全国默认' : level === 'province' ? `省级（${provinceCode}）` : `县级（${provinceCode}）`} ${year} 年贫困线为 ${fenToYuan(req.body.lineFen)} 元`,
           before: before ? { line_fen: before.line_fen } : null,
           after: { line_fen: row.line_fen },
         });

@@ -232,8 +232,12 @@ export const noticePrintQuery = z.strictObject({
 });
 
 export const povertyLineItem = z.object({ provinceCode: z.string(), year: z.number(), lineFen: z.number(), note: z.string().nullable() });
+/**
+ * `provinceCode` is where the line applies: 000000 national default, XX0000 a province, or a
+ * county's 6-digit code for the county's own line (the column kept its first name).
+ */
 export const povertyLineParams = z.strictObject({
-  provinceCode: z.string().regex(/^(\d{2}0000)$/, '省级代码应为 6 位，后四位为 0000（000000 表示全国默认）'),
+  provinceCode: z.string().regex(/^\d{6}$/, '适用范围应为 6 位代码：000000 为全国默认，后四位为 0000 为省级，其他为县级'),
   year: z.coerce.number().int().min(2000).max(2100),
 });
 export const povertyLineBody = z.strictObject({ lineFen: z.number().int().positive('贫困线必须大于 0'), note: z.string().trim().max(200).optional() });

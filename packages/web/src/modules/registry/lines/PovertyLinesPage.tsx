@@ -4,18 +4,18 @@ import { Alert, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag
 import { useState } from 'react';
 import { povertyLineBody, povertyLineParams } from '@fupin/server/src/registry/workflow/schemas';
 import { feedback } from '../../../app/feedback';
-import { useCan } from '../../../auth/session';
+import { useCan, useSessionUser } from '../../../auth/session';
 import { zodRule } from '../../../lib/form';
 import { formatYuan } from '../../../lib/format';
 import { registryApi, type PovertyLine } from '../api';
 
 const NATIONAL = '000000';
-const LINE_LABELS = { provinceCode: '省份代码', year: '年度', lineFen: '标准', note: '依据' };
-const placeName = (code: string) => (code === NATIONAL ? '全国默认' : `省级（${code}）`);
+const LINE_LABELS = { provinceCode: '适用范围', year: '年度', lineFen: '标准', note: '依据' };
+const placeName = (code: string) => (code === NATIONAL ? '全国默认' : code.endsWith('0000') ? `省级（${code}）` : `县级（${code}）`);
 
 type Values = { provinceCode: string; year: number; lineYuan: number; note?: string };
 
-function LineModal({ line, onClose }: { line: PovertyLine | null; onClose: () => void }) {
+function LineModal({ line, defaultCode, onClose }: { line: PovertyLine | null; defaultCode: string; onClose: () => void }) {
   const [form] = Form.useForm<Values>();
   const qc = useQueryClient();
   const save = useMutation({
@@ -29,11 +29,11 @@ function LineModal({ line, onClose }: { line: PovertyLine | null; onClose: () =>
   });
   const initial = line
     ? { provinceCode: line.provinceCode, year: line.year, lineYuan: line.lineFen / 100, note: line.note ?? undefined }
-    : { provinceCode: NATIONAL, year: new Date().getFullYear() };
+    : { provinceCode: defaultCode, year: new Date().getFullYear() };
   return (
     <Modal open title={line ? `修改标准：${placeName(line.provinceCode)} ${line.year} 年` : '新增标准'} onCancel={onClose} onOk={() => form.submit()} okText="保存" confirmLoading={save.isPending} destroyOnHidden>
       <Form form={form} layout="vertical" name="poverty-line" initialValues={initial} onFinish={(v) => save.mutate(v)}>
-        <Form.Item name="provinceCode" label="适用范围（省级代码，000000 为全国默认）" rules={[{ required: true, message: '请填写省级代码' }, zodRule(povertyLineParams.shape.provinceCode)]}>
+        <Form.Item name="provinceCode" label="适用范围（000000 全国默认；省级代码；本县代码为县定标准）" rules={[{ required: true, message: '请填写适用范围代码' }, zodRule(povertyLineParams.shape.provinceCode)]}>
           <Input maxLength={6} className="mono" disabled={!!line} />
         </Form.Item>
         <Form.Item name="year" label="年度（收入年度）" rules={[{ required: true, message: '请填写年度' }, zodRule(povertyLineParams.shape.year)]}>
@@ -56,6 +56,9 @@ function LineModal({ line, onClose }: { line: PovertyLine | null; onClose: () =>
  */
 export default function PovertyLinesPage() {
   const can = useCan();
+  const me = useSessionUser();
+  // a county administrator's new line is the county's own by default
+  const countyCode = me.dataScope !== 'all' ? me.countyCode : null;
   const q = useQuery({ queryKey: ['registry', 'poverty-lines'], queryFn: ({ signal }) => registryApi.povertyLines(signal) });
   const [editing, setEditing] = useState<PovertyLine | 'new' | null>(null);
   const edit = can('system:param:edit');
@@ -77,7 +80,7 @@ export default function PovertyLinesPage() {
         <Alert
           type="info"
           showIcon
-          title="脱贫退出核验用农户“收入年度”的标准：先找本省当年的标准，没有则用全国默认。2020 年以前为国家农村贫困标准；2021 年起为防止返贫监测范围（各省每年公布），默认值为 2021 年全国指导值 6000 元的沿用，请按本省文件修改。"
+          title="脱贫退出核验用农户“收入年度”的标准：先找本县当年的标准，再找本省的，都没有则用全国默认。2020 年以前为国家农村贫困标准；2021 年起为防止返贫监测范围（各省每年公布），默认值为 2021 年全国指导值 6000 元的沿用，请按本省文件修改。"
         />
         {missing && <Alert type="warning" showIcon title={`${thisYear} 年尚无标准，该收入年度的农户无法做退出核验`} />}
         <Table<PovertyLine>
@@ -88,7 +91,7 @@ export default function PovertyLinesPage() {
           pagination={false}
           columns={[
             { title: '年度', dataIndex: 'year', width: 90 },
-            { title: '适用范围', dataIndex: 'provinceCode', width: 160, render: (v: string) => (v === NATIONAL ? <Tag>全国默认</Tag> : <Tag color="blue">{placeName(v)}</Tag>) },
+            { title: '适用范围', dataIndex: 'provinceCode', width: 160, render: (v: string) => (v === NATIONAL ? <Tag>全国默认</Tag> : <Tag color={v.endsWith('0000') ? 'blue' : 'purple'}>{placeName(v)}</Tag>) },
             { title: '标准（元/人·年）', dataIndex: 'lineFen', width: 160, align: 'right', render: (v: number) => formatYuan(v) },
             { title: '依据', dataIndex: 'note' },
             ...(edit
@@ -108,7 +111,7 @@ export default function PovertyLinesPage() {
           ]}
         />
       </Space>
-      {editing && <LineModal line={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+      {editing && <LineModal line={editing === 'new' ? null : editing} defaultCode={countyCode ?? NATIONAL} onClose={() => setEditing(null)} />}
     </Card>
   );
 }
