@@ -85,18 +85,28 @@ async function main() {
       seq++;
       return makeIdNumber(COUNTY, birth, seq % 1000);
     };
+    // unique resident IDs at any scale: the birth year as generated, then day of year and serial
+    // from a counter per year (182,500 distinct IDs per year)
+    const perYear = new Map<number, number>();
+    const uniqueId = (birth: string) => {
+      const y = Number(birth.slice(0, 4));
+      const c = perYear.get(y) ?? 0;
+      perYear.set(y, c + 1);
+      const d = new Date(Date.UTC(y, 0, 1 + (Math.floor(c / 500) % 365)));
+      return makeIdNumber(COUNTY, d.toISOString().slice(0, 10), (c % 500) * 2 + 1);
+    };
     const birthOf = (n: number, base: number) => `${base + (n % 30)}-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`;
     // resident IDs must be unique: vary the birth date with the household number
     for (let i = 0; i < H; i++) {
       const v = villages[i % villages.length];
       const size = 1 + (i % 6);
       const headBirth = birthOf(Math.floor(i / 1000) * 7 + (i % 997), 1950);
-      const headId = makeIdNumber(COUNTY, headBirth, (i % 1000) | 1);
+      const headId = uniqueId(headBirth);
       const name = (k: number) => SURNAMES[(i + k) % SURNAMES.length] + GIVEN[(i * 3 + k) % GIVEN.length] + GIVEN[(i * 7 + k * 5) % GIVEN.length];
       for (let k = 0; k < size; k++) {
         const isHead = k === 0;
         const birth = isHead ? headBirth : k === 1 ? birthOf(i + 3, 1952) : birthOf(i + k * 11, 1990);
-        const pid = isHead ? headId : makeIdNumber(COUNTY, birth, ((i * 6 + k) % 999) + 1);
+        const pid = isHead ? headId : uniqueId(birth);
         rows.push([
           v.townName,
           v.name,

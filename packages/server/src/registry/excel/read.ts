@@ -80,9 +80,15 @@ export async function detectEncoding(path: string): Promise<'utf-8' | 'gb18030'>
     const buf = Buffer.alloc(65536);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     let end = bytesRead;
-    // do not judge a multi-byte character cut at the end of the sample
-    while (end > 0 && end > bytesRead - 4 && (buf[end - 1] & 0xc0) === 0x80) end--;
-    if (end > 0 && end < bytesRead && buf[end - 1] >= 0xc0) end--;
+    // Do not judge a multi-byte character cut at the end of a full sample: drop the last
+    // character's lead byte and whatever continuation bytes follow it. (Before, a sample ending on
+    // a lead byte alone was judged whole and failed as UTF-8, so a UTF-8 file whose byte 65,536
+    // began a Chinese character was read as GB18030 and its header was not found.)
+    if (bytesRead === buf.length) {
+      let k = end;
+      while (k > 0 && end - k < 3 && (buf[k - 1] & 0xc0) === 0x80) k--;
+      if (k > 0 && buf[k - 1] >= 0xc0) end = k - 1;
+    }
     try {
       new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, end));
       return 'utf-8';

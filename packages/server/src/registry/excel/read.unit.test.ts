@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCsv, readXlsx } from './read';
+import { detectEncoding, readCsv, readXlsx } from './read';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fupin-read-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -45,5 +45,21 @@ describe('streaming readers', () => {
     expect(rows[1]).toEqual([names[0], '说"明"\n第二行']);
     expect(rows[2]).toEqual([names[1], '普通']);
     expect(rows.slice(1).every((r, i) => r[0] === names[i])).toBe(true);
+  });
+
+  it('takes a UTF-8 file for UTF-8 whichever byte of a Chinese character its 64 KB sample ends on', async () => {
+    // ASCII padding puts byte 65,536 on the first, second and third byte of a 3-byte character
+    for (const pad of [0, 1, 2]) {
+      const file = path.join(dir, `cut-${pad}.csv`);
+      const head = '姓名,备注\n' + 'a'.repeat(pad);
+      const body = '张'.repeat(Math.ceil(70_000 / 3));
+      const text = head + 'x'.repeat(65_535 - Buffer.byteLength(head) - ((65_535 - Buffer.byteLength(head)) % 3)) + body;
+      fs.writeFileSync(file, text);
+      expect(await detectEncoding(file)).toBe('utf-8');
+    }
+    // and a GBK file is still told apart
+    const gbk = path.join(dir, 'gbk.csv');
+    fs.writeFileSync(gbk, Buffer.from([0xd0, 0xd5, 0xc3, 0xfb, 0x2c, 0x0a])); // 姓名, in GBK
+    expect(await detectEncoding(gbk)).toBe('gb18030');
   });
 });
