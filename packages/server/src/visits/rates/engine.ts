@@ -58,6 +58,34 @@ export function invalidateVisitRates(countyCode: string | null | undefined) {
   if (!countyCode) return;
   countyVersion.set(countyCode, (countyVersion.get(countyCode) ?? 0) + 1);
   anyCountyVersion++;
+  scheduleRewarm(countyCode);
+}
+
+// A county's month is ≈ 200 k households: evaluating it takes seconds on a loaded machine. The
+// months that were in the cache when a write dropped them are evaluated again in the background
+// a moment later (writes come in bursts: one re-evaluation per burst), so the next reader finds
+// them ready instead of paying for the write.
+const REWARM_DELAY_MS = 2_000;
+const rewarmTimers = new Map<string, ReturnType<typeof setTimeout>>();
+let lastDb: DbOrTx | null = null;
+function scheduleRewarm(county: string) {
+  const months = [...monthCache.keys()].filter((k) => k.startsWith(`${county}|`)).map((k) => k.split('|')[1]);
+  const db = lastDb;
+  if (!months.length || !db) return;
+  clearTimeout(rewarmTimers.get(county));
+  const timer = setTimeout(() => {
+    rewarmTimers.delete(county);
+    void (async () => {
+      for (const key of months) {
+        const rule = (await loadRules(db, [county], Number(key.slice(0, 4)))).get(county)!;
+        await countyMonth(db, county, rule, key);
+      }
+    })().catch(() => {
+      // a failed warm-up leaves the month cold; the next reader evaluates it and sees any error
+    });
+  }, REWARM_DELAY_MS);
+  timer.unref?.();
+  rewarmTimers.set(county, timer);
 }
 
 /**
@@ -205,7 +233,19 @@ function freshEntry(county: string, rule: StoredRule, key: MonthKey): CacheEntry
 }
 const cached = (county: string, rule: StoredRule, key: MonthKey) => freshEntry(county, rule, key) !== null;
 
-async function countyMonth(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey): Promise<HouseholdEval[]> {
+// One evaluation of a county's month at a time: concurrent readers (and a warm-up) share it.
+const inFlight = new Map<string, Promise<HouseholdEval[]>>();
+
+function countyMonth(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey): Promise<HouseholdEval[]> {
+  const k = `${county}|${key}|${countyVersion.get(county) ?? 0}|${JSON.stringify(rule)}`;
+  const running = inFlight.get(k);
+  if (running) return running;
+  const p = countyMonthOnce(db, county, rule, key).finally(() => inFlight.delete(k));
+  inFlight.set(k, p);
+  return p;
+}
+
+async function countyMonthOnce(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey): Promise<HouseholdEval[]> {
   const k = `${county}|${key}`;
   const hit = freshEntry(county, rule, key);
   if (hit) {
@@ -259,6 +299,8 @@ function prefixesOf(access: VisitAccess): string[] | 'all' {
 }
 
 export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: EngineFilter): Promise<{ rows: HouseholdEval[]; rules: Map<string, StoredRule> }> {
+  // a transaction's handle would be gone when the warm-up runs
+  if (!('isTransaction' in db && db.isTransaction)) lastDb = db;
   const r = monthRange(f.month);
   const counties = await countiesFor(db, access, f.areaPrefix);
   const rules = await loadRules(db, counties, r.year);

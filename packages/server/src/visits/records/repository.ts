@@ -116,17 +116,23 @@ export const visitRepo = {
   /** The last `n` visits of each household, newest visit date first (the phone's bounded cache). */
   lastPerHousehold(db: DbOrTx, access: VisitAccess, county: string, householdIds: number[], n: number) {
     if (!householdIds.length || n <= 0) return Promise.resolve([]);
-    const ranked = visitBase(db, access)
-      .select([...visitCols, sql<number>`row_number() OVER (PARTITION BY v.household_id ORDER BY v.visit_date DESC, v.id DESC)`.as('rn')])
+    // Per household, the newest n by one range of visit_household_date_idx (LATERAL … LIMIT):
+    // a window over the households' visits read every visit they ever had, and its row
+    // estimate sent the planner to hash the whole county's cadres.
+    const newest = visitBase(db, access)
+      .select([...visitCols])
       .where('v.county_code', '=', county)
-      .where('v.household_id', 'in', householdIds);
-    return db
-      .selectFrom(ranked.as('r'))
-      .selectAll()
-      .where('r.rn', '<=', n)
-      .orderBy('r.household_id')
-      .orderBy('r.rn')
-      .execute();
+      .where(sql<boolean>`v.household_id = x.hid`)
+      .orderBy('v.visit_date', 'desc')
+      .orderBy('v.id', 'desc')
+      .limit(n);
+    type Row = Awaited<ReturnType<(typeof newest)['execute']>>[number];
+    // (the embedded query compiles in parentheses)
+    return sql<Row>`SELECT r.* FROM unnest(${householdIds}::bigint[]) WITH ORDINALITY AS x(hid, ord)
+      CROSS JOIN LATERAL ${newest} r
+      ORDER BY x.ord, r.visit_date DESC, r.id DESC`
+      .execute(db)
+      .then((r) => r.rows);
   },
   byClientIds(db: DbOrTx, county: string, clientIds: string[]) {
     if (!clientIds.length) return Promise.resolve([]);
