@@ -181,6 +181,20 @@ describe('registry in the browser', () => {
     }
   });
 
+  it('lists the poverty lines through the current year on 扶贫标准, read-only without system:param:edit', async () => {
+    const county = await loggedIn('county_office');
+    try {
+      await county.page.goto('/registry/poverty-lines');
+      const row = county.page.locator('tr').filter({ hasText: '2025' }).filter({ hasText: '全国默认' });
+      await row.waitFor();
+      expect(await row.innerText()).toContain('6,000.00');
+      await county.page.locator('tr').filter({ hasText: day.slice(0, 4) }).first().waitFor();
+      expect(await county.page.getByRole('button', { name: '新增标准' }).count()).toBe(0);
+    } finally {
+      await county.context.close();
+    }
+  });
+
   it('edits a member on the household page: a bad ID is refused in Chinese, a good edit is saved and shown masked', async () => {
     const clerk = await loggedIn('village_clerk');
     try {
