@@ -36,7 +36,7 @@ describe('工作台待办 and 附件', () => {
     const { context: adminCtx, page: admin } = await newPage(browser);
     await login(admin, 'admin', BROWSER_ADMIN_PASSWORD);
     expect([200, 409]).toContain((await call(admin, 'POST', '/api/loans/schemes', { countyCode: county, year, name: `${year} 年扶贫到户贷款` })).status);
-    expect((await call(admin, 'PUT', '/api/loans/quotas', { countyCode: county, year, townshipCode: township, amountFen: 100_000_000, loanCount: 50 })).status).toBe(200);
+    expect((await call(admin, 'PUT', '/api/loans/quotas', { countyCode: county, year, townshipCode: township, amountFen: 10_000_000_000, loanCount: 5000 })).status).toBe(200);
     const hh = await call(admin, 'GET', `/api/registry/households?villageCode=${village.areaCode}&status=identified&pageSize=50`);
     let householdId: number | null = null;
     for (const h of hh.body.items) {
@@ -97,5 +97,38 @@ describe('工作台待办 and 附件', () => {
     await list.locator('input[type=file]').setInputFiles({ name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('说明') });
     await page.getByText(/附件类型：只接受 PDF/).first().waitFor({ timeout: 30_000 });
     for (const c of [adminCtx, vc]) await c.close();
+  });
+
+  it('a village clerk attaches an uploaded file to a registry workflow step and sees it in the record', async () => {
+    const village = demoUser('village_clerk');
+    const { context, page } = await newPage(browser);
+    await login(page, village.username, village.password);
+    // a monitoring case (纳入监测) for a household of the clerk's village, started through the API
+    const hh = await call(page, 'GET', `/api/registry/households?villageCode=${village.areaCode}&status=exited&pageSize=50`);
+    let wf: { id: number } | null = null;
+    for (const h of hh.body.items) {
+      const r = await call(page, 'POST', '/api/registry/workflows', { householdId: h.id, kind: 'monitoring', origin: 'cadre_check', date: todayInChina(), reason: '因病支出骤增' });
+      if (r.status === 200) {
+        wf = r.body;
+        break;
+      }
+    }
+    expect(wf).not.toBeNull();
+
+    await page.goto(`/registry/workflows?open=${wf!.id}`);
+    const drawer = page.locator('.ant-drawer');
+    const list = drawer.getByTestId(`attachments-registry_workflow-${wf!.id}`);
+    await list.getByText('暂无附件').waitFor({ timeout: 30_000 });
+    await list.locator('input[type=file]').setInputFiles({ name: '民主评议会议记录.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await list.getByRole('link', { name: '民主评议会议记录.pdf' }).waitFor({ timeout: 30_000 });
+    // just uploaded, so already ticked for this step
+    expect(await list.getByLabel('附到本环节：民主评议会议记录.pdf').isChecked()).toBe(true);
+    await drawer.getByRole('button', { name: /^提\s*交$/ }).click();
+    // the step's record names the file as a download link
+    await drawer.getByText('佐证材料：').first().waitFor({ timeout: 30_000 });
+    const detail = await call(page, 'GET', `/api/registry/workflows/${wf!.id}`);
+    const appraise = detail.body.steps.find((s: { step: string }) => s.step === 'appraise');
+    expect(appraise.evidence).toEqual([{ name: '民主评议会议记录.pdf', attachmentId: expect.any(Number) }]);
+    await context.close();
   });
 });

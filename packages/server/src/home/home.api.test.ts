@@ -77,6 +77,9 @@ describe('GET /api/home/todo', () => {
     expect(section(await todo(await as(t, 'zhan1')), 'loans')).toMatchObject({ count: 0 });
     // a finance office has no review step: no loans section at all
     expect(section(await todo(await as(t, 'czs1')), 'loans')).toBeUndefined();
+    // …but its subsidy work, from the loans module's finance queue
+    expect(section(await todo(await as(t, 'czs1')), 'loanFunds')).toMatchObject({ link: '/loans/subsidy' });
+    expect(section(await todo(await as(t, 'cun1')), 'loanFunds')).toBeUndefined();
   });
 
   it('needs a login', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const TODO_SECTIONS = ['registry', 'loans', 'loansReturned', 'visits', 'tasks', 'quality'] as const;
+export const TODO_SECTIONS = ['registry', 'loans', 'loansReturned', 'loanFunds', 'visits', 'tasks', 'quality'] as const;
 
 export const todoItem = z.object({
   key: z.string(),

@@ -2,6 +2,7 @@ import { addDays } from '@fupin/shared/date';
 import type { Db } from '../db/db';
 import { can, type Ctx } from '../http/context';
 import { applicationService } from '../loans/applications/service';
+import { financeTodo } from '../loans/todo/service';
 import { listWorkflowsQuery, type WorkflowState } from '../registry/workflow/schemas';
 import { workflowService } from '../registry/workflow/service';
 import { evaluateMonth } from '../visits/rates/engine';
@@ -102,6 +103,31 @@ async function loansReturnedSection(db: Db, ctx: Ctx): Promise<TodoSection | nul
   };
 }
 
+/** The finance office's subsidy work (prepayments, settlements, claims) from the loans module's own queue. */
+async function loanFundsSection(db: Db, ctx: Ctx): Promise<TodoSection | null> {
+  if (!can(ctx, 'loan:view') || !can(ctx, 'loan:subsidy:finance-office')) return null;
+  const r = await financeTodo(db, ctx, {});
+  return {
+    key: 'loanFunds',
+    title: '贴息资金待办',
+    count: r.total,
+    overdue: r.overdue,
+    link: '/loans/subsidy',
+    items: r.items.slice(0, TOP).map(
+      (i): TodoItem => ({
+        key: `loan_funds:${i.kind}:${i.townshipCode}:${i.year}:${i.quarter}`,
+        title: i.title,
+        detail: i.detail,
+        dueDate: i.dueDate,
+        daysLeft: i.workingDaysLeft,
+        daysKind: 'working',
+        overdue: i.overdue,
+        link: i.link,
+      }),
+    ),
+  };
+}
+
 /** The signed-in cadre's own paired households still short of this month's visits. */
 async function visitsSection(db: Db, ctx: Ctx): Promise<TodoSection | null> {
   if (!can(ctx, 'visit:record')) return null;
@@ -178,7 +204,7 @@ export const homeService = {
    * module's own page would.
    */
   async todo(db: Db, ctx: Ctx) {
-    const parts = await Promise.all([registrySection(db, ctx), loansSection(db, ctx), loansReturnedSection(db, ctx), visitsSection(db, ctx), tasksSection(db, ctx), qualitySection(db, ctx)]);
+    const parts = await Promise.all([registrySection(db, ctx), loansSection(db, ctx), loansReturnedSection(db, ctx), loanFundsSection(db, ctx), visitsSection(db, ctx), tasksSection(db, ctx), qualitySection(db, ctx)]);
     return { today: today(), sections: parts.filter((p): p is TodoSection => p !== null) };
   },
 };
