@@ -226,29 +226,37 @@ export function evaluateHouseholds(db: DbOrTx, county: string, rule: StoredRule,
   return loadMonth(db, county, rule, key, { householdIds });
 }
 
-function freshEntry(county: string, rule: StoredRule, key: MonthKey): CacheEntry | null {
+/**
+ * The cached evaluation of a county's month, if no write of this module changed the county and
+ * the rule is the same. Past the TTL it is still served (`stale`) while a fresh evaluation runs
+ * in the background: the TTL bounds how late other modules' changes (a household's status)
+ * show, and a county in use is never evaluated while a reader waits.
+ */
+function cachedEntry(county: string, rule: StoredRule, key: MonthKey): (CacheEntry & { stale: boolean }) | null {
   const hit = monthCache.get(`${county}|${key}`);
-  const fresh = hit && hit.version === (countyVersion.get(county) ?? 0) && Date.now() - hit.at < CACHE_TTL_MS && JSON.stringify(hit.rule) === JSON.stringify(rule);
-  return fresh ? hit : null;
+  if (!hit || hit.version !== (countyVersion.get(county) ?? 0) || JSON.stringify(hit.rule) !== JSON.stringify(rule)) return null;
+  return Object.assign(hit, { stale: Date.now() - hit.at >= CACHE_TTL_MS });
 }
-const cached = (county: string, rule: StoredRule, key: MonthKey) => freshEntry(county, rule, key) !== null;
+const cached = (county: string, rule: StoredRule, key: MonthKey) => cachedEntry(county, rule, key) !== null;
 
 // One evaluation of a county's month at a time: concurrent readers (and a warm-up) share it.
 const inFlight = new Map<string, Promise<HouseholdEval[]>>();
 
-function countyMonth(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey): Promise<HouseholdEval[]> {
-  const k = `${county}|${key}|${countyVersion.get(county) ?? 0}|${JSON.stringify(rule)}`;
+function countyMonth(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey, fresh = false): Promise<HouseholdEval[]> {
+  const k = `${county}|${key}|${countyVersion.get(county) ?? 0}|${JSON.stringify(rule)}|${fresh}`;
   const running = inFlight.get(k);
   if (running) return running;
-  const p = countyMonthOnce(db, county, rule, key).finally(() => inFlight.delete(k));
+  const p = countyMonthOnce(db, county, rule, key, fresh).finally(() => inFlight.delete(k));
   inFlight.set(k, p);
   return p;
 }
 
-async function countyMonthOnce(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey): Promise<HouseholdEval[]> {
+async function countyMonthOnce(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey, fresh: boolean): Promise<HouseholdEval[]> {
   const k = `${county}|${key}`;
-  const hit = freshEntry(county, rule, key);
+  const hit = fresh ? null : cachedEntry(county, rule, key);
   if (hit) {
+    // a transaction's handle would be gone when the refresh runs
+    if (hit.stale && !db.isTransaction) void countyMonth(db, county, rule, key, true).catch(() => {});
     if (hit.dirty.size) {
       const ids = [...hit.dirty];
       hit.dirty.clear();
@@ -264,8 +272,10 @@ async function countyMonthOnce(db: DbOrTx, county: string, rule: StoredRule, key
   }
   const version = countyVersion.get(county) ?? 0;
   const rows = await loadMonth(db, county, rule, key, {});
+  // Visits recorded while this evaluation ran marked their households on the entry it replaces.
+  const dirty = new Set(monthCache.get(k)?.dirty ?? []);
   monthCache.delete(k);
-  monthCache.set(k, { at: Date.now(), version, rows, index: new Map(rows.map((r, i) => [r.householdId, i])), dirty: new Set(), rule });
+  monthCache.set(k, { at: Date.now(), version, rows, index: new Map(rows.map((r, i) => [r.householdId, i])), dirty, rule });
   while (monthCache.size > CACHE_MAX) monthCache.delete(monthCache.keys().next().value!);
   return rows;
 }
@@ -300,7 +310,7 @@ function prefixesOf(access: VisitAccess): string[] | 'all' {
 
 export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: EngineFilter): Promise<{ rows: HouseholdEval[]; rules: Map<string, StoredRule> }> {
   // a transaction's handle would be gone when the warm-up runs
-  if (!('isTransaction' in db && db.isTransaction)) lastDb = db;
+  if (!db.isTransaction) lastDb = db;
   const r = monthRange(f.month);
   const counties = await countiesFor(db, access, f.areaPrefix);
   const rules = await loadRules(db, counties, r.year);
