@@ -9,6 +9,7 @@ import {
   matchDict,
   netIncomeFen,
   neutraliseFormula,
+  normaliseCellText,
   normaliseHeader,
   parseIdentityDocument,
   parseImportId,
@@ -330,5 +331,24 @@ describe('household data-quality rules', () => {
     const r = householdIssues(h({ address: null, waterSafe: null }), [person({ ethnicity: null, health: 'disabled' }), wife], TODAY);
     expect(r.map((i) => i.message)).toEqual(['李大：未填写民族、残疾等级', '户信息未填写家庭住址、饮水安全']);
     expect(householdIssues(h({ status: 'cancelled', address: null }), [person({}), wife], TODAY)).toEqual([]);
+  });
+});
+
+describe('normaliseCellText', () => {
+  it('maps full-width forms and odd spaces, collapses and trims whitespace, and leaves plain text as it is', () => {
+    const cases: [string, string][] = [
+      ['黄大山', '黄大山'],
+      ['第一组 8 号', '第一组 8 号'],
+      ['', ''],
+      ['  黄 大山 ', '黄 大山'],
+      ['黄\u3000大山', '黄 大山'],
+      ['a  b', 'a b'],
+      ['a\tb\nc', 'a b c'],
+      ['１２３ＡＢ', '123AB'],
+      ['\uFEFF姓名\u200B', '姓名'],
+      ['12\u00A0000', '12 000'],
+      [' ', ''],
+    ];
+    for (const [input, out] of cases) expect([input, normaliseCellText(input)]).toEqual([input, out]);
   });
 });
