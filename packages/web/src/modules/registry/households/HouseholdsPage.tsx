@@ -101,9 +101,12 @@ export default function HouseholdsPage() {
       }
       filters={
         <FilterBar filters={otherFilters} onSearch={(v) => list.setFilters({ ...v, status: status || undefined })} toForm={(f) => ({ ...f, hasIssues: f.hasIssues })}>
-          <Form.Item label="区划" name="areaCode">
-            <AreaTreeSelect style={{ width: 200 }} placeholder="全部" />
-          </Form.Item>
+          {/* a cadre (帮扶责任人) sees only their paired households and may not browse areas */}
+          {can('system:area:view') && (
+            <Form.Item label="区划" name="areaCode">
+              <AreaTreeSelect style={{ width: 200 }} placeholder="全部" />
+            </Form.Item>
+          )}
           <Form.Item label="户主/户编号" name="keyword">
             <Input allowClear style={{ width: 150 }} />
           </Form.Item>
