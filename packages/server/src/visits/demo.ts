@@ -32,12 +32,13 @@ const HELP = ['讲解健康扶贫政策', '联系村医上门随访', '协调危
 const rnd = (key: ReturnType<typeof sql>) => sql<number>`(('x' || substr(md5(${key}), 1, 8))::bit(32)::int & 2147483647)`;
 
 /**
- * How many months of visits a demo region gets: this year's so far for a township (a few
- * hundred thousand rows), the last three at county or province scale, where a year is ≈ 5 M
- * rows per county and would take minutes (bench/visits.ts loads a full year on purpose).
+ * How many months of visits a demo region gets: the last three at every scale — enough for the
+ * month's rate, last month's chase list and a trend. A whole year at township scale added ≈ 35 s
+ * to every demo load on the shared machine (tests, browser set-up, a first start); a county's
+ * year is ≈ 5 M rows (bench/visits.ts asks for it with `visitMonths`).
  */
-export function visitDemoMonths(scale: string, today = todayInChinaString()): number {
-  return scale === 'township' ? Number(today.slice(5, 7)) : 3;
+export function visitDemoMonths(_scale: string): number {
+  return 3;
 }
 
 export async function loadVisitDemo(db: Db, opts: { seed?: number; months?: number; today?: string; counties?: string[]; log?: (m: string) => void } = {}): Promise<VisitDemoResult> {
