@@ -169,11 +169,16 @@ export async function createHouseholds(tx: Tx, ctx: Ctx, plans: Plan[], day: str
     // 3. data quality, in memory, on the values about to be written
     const residentKeys = [...new Set(claimIds)];
     const elsewhere = await ph.time('write.quality.dupQuery', () =>
+      // per key (LATERAL … OFFSET 0): joined as a set, the planner hashed all of the county's
+      // households for every batch (1.5 s per batch at 200,000 households, EXPLAIN ANALYZE)
       sql<{ k: string; village: string | null }>`
-        SELECT left(p.id_number, 18) AS k, v.name AS village
-        FROM person p JOIN household h ON h.county_code = p.county_code AND h.id = p.household_id
-        LEFT JOIN area v ON v.code = h.village_code
-        WHERE p.status = 'active' AND h.status <> 'cancelled' AND left(p.id_number, 18) = ANY(${residentKeys}::text[])`.execute(tx),
+        SELECT k.k, x.village FROM unnest(${residentKeys}::text[]) AS k(k)
+        CROSS JOIN LATERAL (
+          SELECT v.name AS village
+          FROM person p JOIN household h ON h.county_code = p.county_code AND h.id = p.household_id
+          LEFT JOIN area v ON v.code = h.village_code
+          WHERE p.status = 'active' AND h.status <> 'cancelled' AND left(p.id_number, 18) = k.k
+          OFFSET 0) x`.execute(tx),
     );
     const villagesOf = new Map<string, string[]>();
     for (const e of elsewhere.rows) villagesOf.set(e.k, [...(villagesOf.get(e.k) ?? []), e.village ?? '其他村']);

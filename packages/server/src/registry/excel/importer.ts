@@ -610,15 +610,23 @@ export async function importStaged(
     const tm = performance.now();
     // Who already holds these IDs (anywhere), and which household numbers exist.
     const ids = planned.flatMap((p) => p.draft.members.map((m) => m.residentId));
+    // One probe of the ID index per resident ID, forced by the LATERAL … OFFSET 0: with a list of
+    // thousands the planner preferred a (parallel) sequential scan of the whole index table — at
+    // county scale 0.65 s per batch, growing with every household imported (measured, EXPLAIN
+    // ANALYZE on 700,000 persons).
     const holders = ids.length
-      ? await db
-          .selectFrom('person_id_index as i')
-          .innerJoin('person as p', (j) => j.onRef('p.county_code', '=', 'i.county_code').onRef('p.id', '=', 'i.person_id'))
-          .innerJoin('household as h', (j) => j.onRef('h.county_code', '=', 'p.county_code').onRef('h.id', '=', 'p.household_id'))
-          .leftJoin('area as v', 'v.code', 'h.village_code')
-          .select(['i.id_number', 'p.county_code', 'p.household_id', 'p.relation', 'h.area_code', 'h.status', 'v.name as village_name'])
-          .where('i.id_number', 'in', ids)
-          .execute()
+      ? (
+          await sql<{ id_number: string; county_code: string; household_id: number; relation: string; area_code: string; status: string; village_name: string | null }>`
+            SELECT x.* FROM unnest(${ids}::text[]) AS k(idn)
+            CROSS JOIN LATERAL (
+              SELECT i.id_number, p.county_code, p.household_id, p.relation, h.area_code, h.status, v.name AS village_name
+              FROM person_id_index i
+              JOIN person p ON p.county_code = i.county_code AND p.id = i.person_id
+              JOIN household h ON h.county_code = p.county_code AND h.id = p.household_id
+              LEFT JOIN area v ON v.code = h.village_code
+              WHERE i.id_number = k.idn
+              OFFSET 0) x`.execute(db)
+        ).rows
       : [];
     const holder = new Map(holders.map((x) => [x.id_number, x]));
     const nos = planned.filter((p) => p.draft.householdNo).map((p) => p.draft.householdNo!);
