@@ -210,7 +210,7 @@ describe('demo data, township scale', () => {
       }
     }
     for (const u of users.rows) {
-      expect(u.data_scope).toBe('area_below');
+      expect(u.data_scope).toBe(u.role === 'cadre' ? 'self' : 'area_below');
       expect(u.must_change_password).toBe(false);
       // The user's org sits in the user's area, except a cadre, who works for a county unit.
       if (u.role === 'cadre') expect([u.org_kind, u.org_area]).toEqual(['unit', u.area_code.slice(0, 6)]);
@@ -233,6 +233,25 @@ describe('demo data, township scale', () => {
     expect(result.loginHint).toContain(DEMO_PASSWORD);
     const wrong = await t.client().post('/api/auth/login', { username: clerk.username, password: 'Wrong#2026' });
     expect(wrong.status).toBe(401);
+  });
+
+  it('lets a demo cadre see in the register only the households paired to them', async () => {
+    const cadreUser = result.users.find((u) => u.role === 'cadre')!;
+    const paired = await t.pool.query<{ id: string }>(
+      `SELECT p.household_id AS id FROM pairing p JOIN cadre c ON c.county_code = p.county_code AND c.id = p.cadre_id
+         JOIN app_user u ON u.id = c.user_id
+        WHERE u.username = $1 AND p.end_date IS NULL ORDER BY 1`,
+      [cadreUser.username],
+    );
+    expect(paired.rows.length).toBeGreaterThan(0);
+    const village = await t.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM household WHERE area_code LIKE $1`, [cadreUser.areaCode + '%']);
+    expect(village.rows[0].n).toBeGreaterThan(paired.rows.length);
+    const c = t.client();
+    expect((await c.post('/api/auth/login', { username: cadreUser.username, password: DEMO_PASSWORD })).status).toBe(200);
+    const list = await c.get('/api/registry/households?pageSize=100');
+    expect(list.status).toBe(200);
+    expect(list.body.total).toBe(paired.rows.length);
+    expect(list.body.items.map((x: { id: number }) => String(x.id)).sort()).toEqual(paired.rows.map((r) => String(r.id)).sort());
   });
 
   it('writes one audit row for the load and keeps the chain valid', async () => {

@@ -111,6 +111,12 @@ export const USERNAME_PREFIX: Record<string, string> = {
   cadre: 'cd',
 };
 
+/** A paired cadre (帮扶责任人) sees only the households paired to them (data scope 本人, issue 5
+ * "my households (only mine)"); every other demo user sees their area and below. */
+export function demoDataScope(role: string): 'self' | 'area_below' {
+  return role === 'cadre' ? 'self' : 'area_below';
+}
+
 export async function loadDemo(
   db: Db,
   pool: pg.Pool,
@@ -317,9 +323,10 @@ async function loadCounty(tx: Tx, client: pg.PoolClient, plan: RegionPlan, count
   };
   const inserted = await sql<{ id: number; username: string }>`
     INSERT INTO app_user (username, name, phone, password_hash, org_id, area_code, county_code, data_scope, must_change_password, password_changed_at)
-    SELECT u, n, ph, ${o.passwordHash}, org, a, ${county.code}, 'area_below', false, now()
+    SELECT u, n, ph, ${o.passwordHash}, org, a, ${county.code}, ds, false, now()
     FROM unnest(${userRows.map((u) => u.username)}::text[], ${userRows.map(() => personName())}::text[], ${userRows.map(() => mobile(rng))}::text[],
-                ${userRows.map((u) => orgIds.get(u.orgKey)!)}::bigint[], ${userRows.map((u) => u.area)}::text[]) AS t(u, n, ph, org, a)
+                ${userRows.map((u) => orgIds.get(u.orgKey)!)}::bigint[], ${userRows.map((u) => u.area)}::text[],
+                ${userRows.map((u) => demoDataScope(u.role))}::text[]) AS t(u, n, ph, org, a, ds)
     RETURNING id, username`.execute(tx);
   const userIdByName = new Map(inserted.rows.map((r) => [r.username, Number(r.id)]));
   const userIds = userRows.map((u) => userIdByName.get(u.username)!);
