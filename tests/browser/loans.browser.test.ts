@@ -44,6 +44,8 @@ async function approveInQueue(page: Page, appNo: string, opinion: string) {
 }
 
 describe('到户贷款', () => {
+  // the application decided in the first test, for the second
+  let told: { appNo: string; headName: string; station: Page; clerk: Page; close: () => Promise<void> } | undefined;
   it('an application goes from the village committee through the station to the coop’s decision', async () => {
     const village = demoUser('village_clerk');
     const county = village.areaCode.slice(0, 6);
@@ -116,7 +118,29 @@ describe('到户贷款', () => {
     const detail = await call(admin, 'GET', `/api/loans/applications/${list.body.items[0].id}`);
     expect(detail.body.status).toBe('approved');
     expect(detail.body.events.map((e: { action: string }) => e.action)).toEqual(['submit', 'approve', 'approve', 'approve']);
-    for (const c of [adminCtx, vc, sc, cc]) await c.close();
+    told = { appNo, headName: household!.headName, station: sp, clerk: page, close: async () => { for (const c of [adminCtx, vc, sc, cc]) await c.close(); } };
+  });
+
+  it('the decision is told to the station, and the village clerk hands the printed notice to the household', async () => {
+    const { appNo, headName, station: sp, clerk: page } = told!;
+    // 第十二条2: the station is told on its to-do page; the village clerk hands the decision notice to the household.
+    await sp.goto('/loans/todo');
+    const message = sp.getByRole('row').filter({ hasText: `贷款申请 ${appNo}：同意贷款` });
+    await message.waitFor({ timeout: 30_000 });
+    await message.getByRole('button', { name: '标记已阅' }).click();
+    await message.getByText(/已阅/).waitFor({ timeout: 30_000 });
+    await page.goto('/loans/todo');
+    const noticeRow = page.locator('.ant-card').filter({ hasText: '决定通知书（送达农户）' }).getByRole('row').filter({ hasText: appNo });
+    await noticeRow.waitFor({ timeout: 30_000 });
+    await noticeRow.getByText(/^JDTZ/).click();
+    const nd = page.locator('.ant-drawer').filter({ hasText: '扶贫到户贷款申请决定通知书' });
+    await nd.locator('.roster-paper').getByText('同意贷款').waitFor({ timeout: 30_000 });
+    // the notice carries the masked name, never the full one
+    expect(await nd.locator('.roster-paper').textContent()).not.toContain(headName);
+    await nd.getByLabel('签收人').fill(headName);
+    await nd.getByRole('button', { name: /登记送达/ }).click();
+    await nd.getByText(/已于 .* 本人当面领取，签收人/).waitFor({ timeout: 30_000 });
+    await told!.close();
   });
 });
 
@@ -218,7 +242,14 @@ describe('贴息资金一个季度', () => {
   });
 
   it('quarter start: the finance office sees the subsidy due, computed loan by loan, and pre-pays it on the quarter’s first day', async () => {
-    await fp.goto(`/loans/subsidy?year=${PREV.year}&quarter=${PREV.quarter}`);
+    // the finance office's to-do list shows the quarter's prepayment, past its deadline, in red
+    await fp.goto('/loans/todo');
+    const todo = fp.getByRole('row').filter({ hasText: '季初预拨' }).filter({ hasText: `${PREV.year}年第${'一二三四'[PREV.quarter - 1]}季度` });
+    await todo.waitFor({ timeout: 30_000 });
+    await todo.locator('.ant-tag-red').first().waitFor();
+    await todo.getByText(/已逾期/).waitFor();
+    await todo.getByRole('link', { name: '去办理' }).click();
+    await fp.waitForURL(/\/loans\/subsidy/);
     for (const l of loans) await fp.getByRole('cell', { name: l.loanNo }).waitFor({ timeout: 30_000 });
     await fp.getByRole('cell', { name: loans[0].subsidy.formula }).first().waitFor();
     preview = (await call(fp, 'GET', `/api/loans/funds/prepayments/preview?townshipCode=${township}&year=${PREV.year}&quarter=${PREV.quarter}`)).body;

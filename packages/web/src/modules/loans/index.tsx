@@ -10,6 +10,7 @@ import {
   NotificationOutlined,
   ProfileOutlined,
   ScheduleOutlined,
+  BellOutlined,
   SolutionOutlined,
 } from '@ant-design/icons';
 import { page } from '../../app/lazy';
@@ -26,6 +27,7 @@ export const loansModule: FeatureModule = {
       icon: <BankOutlined />,
       order: 20,
       children: [
+        { key: 'loans/todo', label: '待办与通知', icon: <BellOutlined />, path: '/loans/todo', permission: 'loan:view', order: 5 },
         { key: 'loans/applications', label: '贷款申请', icon: <SolutionOutlined />, path: '/loans/applications', permission: 'loan:view', order: 10 },
         { key: 'loans/certificates', label: '贷款证', icon: <FileProtectOutlined />, path: '/loans/certificates', permission: 'loan:view', order: 20 },
         { key: 'loans/loans', label: '贷款台账', icon: <ProfileOutlined />, path: '/loans/loans', permission: 'loan:view', order: 30 },
@@ -77,8 +79,12 @@ export const loansModule: FeatureModule = {
     submit_report: '报送季报',
     import_statement: '导入对账单',
     work_fund: '安排工作经费',
+    decision_notice: '出具决定通知书',
+    deliver_notice: '送达决定通知书',
+    read_notification: '已阅通知',
   },
   routes: [
+    page('loans/todo', { title: '待办与通知', section: S, permission: 'loan:view' }, () => import('./todo/TodoPage')),
     page('loans/applications', { title: '贷款申请', section: S, permission: 'loan:view' }, () => import('./applications/ApplicationsPage')),
     page('loans/certificates', { title: '贷款证', section: S, permission: 'loan:view' }, () => import('./certificates/CertificatesPage')),
     page('loans/loans', { title: '贷款台账', section: S, permission: 'loan:view' }, () => import('./lending/LoansPage')),

@@ -4,6 +4,7 @@ import { Alert, Button, Card, DatePicker, Drawer, Form, Input, Modal, Radio, Spa
 import dayjs from 'dayjs';
 import { todayInChina } from '@fupin/shared/date';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { feedback } from '../../../app/feedback';
 import { useCan } from '../../../auth/session';
 import { PrintableRoster } from '../../../components/print/PrintableRoster';
@@ -16,7 +17,9 @@ export default function SubsidyPage() {
   const { countyCode, picker: countyPicker } = useCounty();
   const { townshipCode, picker: townPicker } = useTownship(countyCode);
   const { year, quarter, picker } = usePeriod({ quarter: true });
-  const [tab, setTab] = useState('prepay');
+  // the to-do list links straight to the step to do (?tab=settle, ?tab=claims)
+  const [sp] = useSearchParams();
+  const [tab, setTab] = useState(sp.get('tab') ?? 'prepay');
   return (
     <Card
       title="贴息结算"
