@@ -59,7 +59,7 @@ describe('到户贷款', () => {
     await login(admin, 'admin', BROWSER_ADMIN_PASSWORD);
     // the demo data may already hold this year's scheme
     expect([200, 409]).toContain((await call(admin, 'POST', '/api/loans/schemes', { countyCode: county, year, name: `${year} 年扶贫到户贷款` })).status);
-    expect((await call(admin, 'PUT', '/api/loans/quotas', { countyCode: county, year, townshipCode: township, amountFen: 100_000_000, loanCount: 50 })).status).toBe(200);
+    expect((await call(admin, 'PUT', '/api/loans/quotas', { countyCode: county, year, townshipCode: township, amountFen: 10_000_000_000, loanCount: 100_000 })).status).toBe(200);
     const hh = await call(admin, 'GET', `/api/registry/households?villageCode=${village.areaCode}&status=identified&pageSize=50`);
     let household: { id: number; headName: string } | null = null;
     for (const h of hh.body.items) {
@@ -212,7 +212,7 @@ describe('贴息资金一个季度', () => {
     // drives that path in the UI) and only their decision date is moved back in the database.
     const s = await call(admin, 'POST', '/api/loans/schemes', { countyCode: county, year, name: `${year} 年扶贫到户贷款` });
     expect([200, 409]).toContain(s.status);
-    expect((await call(admin, 'PUT', '/api/loans/quotas', { countyCode: county, year, townshipCode: township, amountFen: 100_000_000, loanCount: 50 })).status).toBe(200);
+    expect((await call(admin, 'PUT', '/api/loans/quotas', { countyCode: county, year, townshipCode: township, amountFen: 10_000_000_000, loanCount: 100_000 })).status).toBe(200);
     const pg = new Client({ connectionString: inject('databaseUrl') });
     await pg.connect();
     const hh = await call(admin, 'GET', `/api/registry/households?villageCode=${village().areaCode}&status=identified&pageSize=100`);

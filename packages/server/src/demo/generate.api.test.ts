@@ -235,6 +235,13 @@ describe('demo data, township scale', () => {
     expect(wrong.status).toBe(401);
   });
 
+  it('fills the loans too: the county has a scheme, loans and a settled quarter', async () => {
+    const n = async (table: string) => (await t.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+    expect(await n('loan_scheme')).toBeGreaterThan(0);
+    expect(await n('loan')).toBeGreaterThan(0);
+    expect(await n('loan_settlement')).toBeGreaterThan(0);
+  });
+
   it('lets a demo cadre see in the register only the households paired to them', async () => {
     const cadreUser = result.users.find((u) => u.role === 'cadre')!;
     const paired = await t.pool.query<{ id: string }>(
@@ -295,5 +302,6 @@ describe('demo data, township scale', () => {
       await again.close();
       await other.close();
     }
-  });
+    // two whole demo loads (register, visits, loans) into fresh databases; slow on a shared machine
+  }, 300_000);
 });

@@ -10,6 +10,7 @@ import { DEMO_AS_OF, IdAllocator, generateVillage, type DemoHousehold } from './
 import { HELPING_UNITS, chineseNumber, givenName, mobile, placeName, SURNAMES } from './names';
 import { Rng } from './prng';
 import { loadVisitDemo, visitDemoMonths } from '../visits/demo';
+import { loadLoanDemo } from '../loans/demo';
 
 /**
  * Deterministic synthetic region for demonstrations, training and benchmarks
@@ -120,7 +121,7 @@ export function demoDataScope(role: string): 'self' | 'area_below' {
 export async function loadDemo(
   db: Db,
   pool: pg.Pool,
-  opts: { scale: DemoScale; seed: number; log?: (m: string) => void; visitMonths?: number },
+  opts: { scale: DemoScale; seed: number; log?: (m: string) => void; visitMonths?: number; loans?: boolean },
 ): Promise<LoadDemoResult> {
   const log = opts.log ?? (() => {});
   if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 0xffffffff) throw new Error('种子（--seed）必须是 0 到 4294967295 之间的整数');
@@ -149,6 +150,8 @@ export async function loadDemo(
   await sql`ANALYZE area, org, app_user, household, person, person_id_index, household_status_history`.execute(db);
   // 结对帮扶: cadres (the cd… logins among them) paired to households, teams, this year's visits.
   await loadVisitDemo(db, { seed: opts.seed, counties: plan.counties.map((c) => c.code), months: opts.visitMonths ?? visitDemoMonths(opts.scale), log });
+  // 扶贫到户贷款: schemes, quotas, certificates, applications at every step, five quarters of loans and a settled quarter.
+  if (opts.loans !== false) await loadLoanDemo(db, { seed: opts.seed, counties: plan.counties.map((c) => c.code), log });
 
   const seconds = (performance.now() - started) / 1000;
   const first = plan.counties[0];
