@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInChina } from '@fupin/shared';
-import { BROWSER_ADMIN_PASSWORD, demoUser, launch, login, newPage } from './browser';
+import { BROWSER_ADMIN_PASSWORD, call, demoUser, launch, login, newPage } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -10,18 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** A JSON call from inside the logged-in page (same cookie, CSRF token from /api/auth/me). */
-async function call(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-      const r = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: r.status, body: await r.json().catch(() => null) };
-    },
-    { method, url, body },
-  );
-}
 
 const year = Number(todayInChina().slice(0, 4));
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, makeIdNumber, todayInChina } from '@fupin/shared';
-import { demoUser, launch, login, newPage } from './browser';
+import { call, demoUser, launch, login, newPage } from './browser';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -19,18 +19,6 @@ const day = todayInChina();
 const ago = (n: number) => addDays(day, -n);
 // IDs born on a date the demo generator does not use for its own people
 const idOf = (seq: number, birth = '1961-02-03') => makeIdNumber('450000', birth, seq);
-
-/** A JSON call from inside the logged-in page (same cookie, CSRF token from /api/auth/me). */
-async function call(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-      const r = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: r.status, body: await r.json().catch(() => null) };
-    },
-    { method, url, body },
-  );
-}
 
 async function loggedIn(role: string) {
   const u = demoUser(role);
