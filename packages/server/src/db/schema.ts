@@ -434,6 +434,7 @@ export type Database = {
   loan_repayment: LoanRepaymentTable;
   loan_subsidy: LoanSubsidyTable;
   loan_subsidy_payment: LoanSubsidyPaymentTable;
+  loan_subsidy_payment_reversal: LoanSubsidyPaymentReversalTable;
   loan_subsidy_event: LoanSubsidyEventTable;
   loan_fund_account: LoanFundAccountTable;
   loan_fund_transfer: LoanFundTransferTable;
@@ -911,6 +912,23 @@ export type LoanSubsidyPaymentTable = {
   roster_id: number | null;
   settlement_id: number | null;
   claim_id: number | null;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: DefaultTimestamp;
+  /** set when the payment is reversed (026); only payments without it count */
+  reversed_at: Timestamp | null;
+};
+
+/** The reversal of a subsidy payment (026): the payment stays, this row and its ledger line correct it. */
+export type LoanSubsidyPaymentReversalTable = {
+  county_code: string;
+  id: Id;
+  payment_id: number;
+  loan_id: number;
+  doc_no: string;
+  reason: string;
+  reversed_on: string;
+  amount_fen: number;
   created_by: number | null;
   created_by_name: string | null;
   created_at: DefaultTimestamp;

@@ -49,6 +49,8 @@ export const loanErrors = {
   rosterState: (what: string) => new AppError(409, 'E3405', what),
   claimState: (what: string) => new AppError(409, 'E3406', what),
   noAccount: (what: string) => new AppError(404, 'E3407', `${what}的专户不存在`),
+  paymentReversed: () => new AppError(409, 'E3408', '该笔贴息兑付已冲销，不能重复冲销'),
+  paymentOnRoster: (rosterNo: string) => new AppError(409, 'E3409', `该笔贴息兑付已列入花名册 ${rosterNo}，不能冲销；请在下一期花名册中更正`),
 
   reportExists: (label: string) => new AppError(409, 'E3501', `${label}已报送`),
   noticeExists: (label: string) => new AppError(409, 'E3502', `${label}已发布，公示内容不能修改`),

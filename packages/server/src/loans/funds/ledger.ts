@@ -26,7 +26,7 @@ export async function accountFor(tx: Tx, countyCode: string, kind: AccountKind, 
   return (await fundRepo.findAccount(tx, countyCode, kind, areaCode))!;
 }
 
-export type Doc = { type: 'transfer' | 'subsidy_payment' | 'claim'; id: number; no: string };
+export type Doc = { type: 'transfer' | 'subsidy_payment' | 'subsidy_payment_reversal' | 'claim'; id: number; no: string };
 
 /** One line on one account. The account must already be locked by the caller (see `lockAll`). */
 export async function postLine(

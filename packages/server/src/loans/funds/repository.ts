@@ -146,6 +146,52 @@ export const fundRepo = {
       .executeTakeFirstOrThrow();
   },
 
+  /** A subsidy payment with its loan, if the loan is in the caller's scope. */
+  payment(db: DbOrTx, scope: Scope, id: number) {
+    return db
+      .selectFrom('loan_subsidy_payment as p')
+      .innerJoin('loan as l', (j) => j.onRef('l.county_code', '=', 'p.county_code').onRef('l.id', '=', 'p.loan_id'))
+      .select(['p.id', 'p.county_code', 'p.loan_id', 'p.township_code', 'p.payer', 'l.loan_no', 'l.area_code'])
+      .where('p.id', '=', id)
+      .where(scoped(scope, { area: 'l.area_code', county: 'l.county_code' }))
+      .executeTakeFirst();
+  },
+
+  /** A township's payments in a period, with roster and reversal. */
+  payments(db: DbOrTx, countyCode: string, townshipCode: string, from: string, to: string) {
+    return db
+      .selectFrom('loan_subsidy_payment as p')
+      .innerJoin('loan as l', (j) => j.onRef('l.county_code', '=', 'p.county_code').onRef('l.id', '=', 'p.loan_id'))
+      .leftJoin('loan_roster as r', (j) => j.onRef('r.county_code', '=', 'p.county_code').onRef('r.id', '=', 'p.roster_id'))
+      .leftJoin('loan_subsidy_payment_reversal as v', (j) => j.onRef('v.county_code', '=', 'p.county_code').onRef('v.payment_id', '=', 'p.id'))
+      .select([
+        'p.id',
+        'p.loan_id',
+        'l.loan_no',
+        'p.payee_name',
+        'p.payer',
+        'p.amount_fen',
+        'p.paid_on',
+        'p.voucher_no',
+        'p.roster_id',
+        'r.roster_no',
+        'p.settlement_id',
+        'p.created_by_name',
+        'v.id as reversal_id',
+        'v.doc_no as reversal_doc_no',
+        'v.reason as reversal_reason',
+        'v.reversed_on',
+        'v.created_by_name as reversal_by_name',
+      ])
+      .where('p.county_code', '=', countyCode)
+      .where('p.township_code', '=', townshipCode)
+      .where('p.paid_on', '>=', from)
+      .where('p.paid_on', '<=', to)
+      .orderBy('p.paid_on')
+      .orderBy('p.id')
+      .execute();
+  },
+
   paymentsIn(db: DbOrTx, countyCode: string, townshipCode: string, from: string, to: string) {
     return db
       .selectFrom('loan_subsidy_payment')
@@ -155,6 +201,7 @@ export const fundRepo = {
       .where('payer', '=', 'coop')
       .where('paid_on', '>=', from)
       .where('paid_on', '<=', to)
+      .where('reversed_at', 'is', null)
       .executeTakeFirstOrThrow();
   },
 

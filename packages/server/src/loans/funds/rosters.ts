@@ -127,6 +127,7 @@ export const rosterService = {
         .where('township_code', '=', t.code)
         .where('payer', '=', 'coop')
         .where('roster_id', 'is', null)
+        .where('reversed_at', 'is', null)
         .where('paid_on', '>=', quarterStart(quart))
         .where('paid_on', '<=', quarterEnd(quart))
         .execute();

@@ -21,11 +21,14 @@ import {
   listSettlementsQuery,
   listTransfersQuery,
   payBody,
+  paymentList,
   paymentResponse,
+  paymentReversalResponse,
   prepaymentPreview,
   quarterBody,
   quarterQuery,
   reconciliationResponse,
+  reversePaymentBody,
   reverseTransferBody,
   rosterDetail,
   rosterList,
@@ -128,6 +131,25 @@ export const fundRoutes: Module = (app, { db }) => {
     config: config('loan:view'),
     schema: { tags, operationId: 'payLoanSubsidy', summary: '兑付贴息（农户由信用社兑付，企业由县财政局兑付；每笔只能兑付一次）', params: idParams, body: payBody, response: { 200: paymentResponse, ...errs } },
     handler: (req) => fundService.paySubsidy(db, ctxOf(req), req.params.id, req.body),
+  });
+
+  r.get('/api/loans/funds/payments', {
+    config: config('loan:view'),
+    schema: { tags, operationId: 'listLoanSubsidyPayments', summary: '乡镇某季度的贴息兑付记录（含已冲销的）', querystring: quarterQuery, response: { 200: paymentList, ...errs } },
+    handler: (req) => fundService.payments(db, ctxOf(req), req.query.townshipCode, req.query.year, req.query.quarter),
+  });
+
+  r.post('/api/loans/funds/payments/:id/reverse', {
+    config: config('loan:view'),
+    schema: {
+      tags,
+      operationId: 'reverseLoanSubsidyPayment',
+      summary: '冲销贴息兑付（原记录保留；冲销后可重新兑付；已列入花名册的不能冲销）',
+      params: idParams,
+      body: reversePaymentBody,
+      response: { 200: paymentReversalResponse, ...errs },
+    },
+    handler: (req) => fundService.reversePayment(db, ctxOf(req), req.params.id, req.body),
   });
 
   r.post('/api/loans/funds/rosters', {

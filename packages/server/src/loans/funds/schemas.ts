@@ -38,6 +38,7 @@ export const settleBody = z.strictObject({
 });
 export const reverseTransferBody = z.strictObject({ docNo, reason: textField('冲销理由', 500) });
 export const payBody = z.strictObject({ paidOn: dateSchema, voucherNo: textField('兑付凭证号', 60) });
+export const reversePaymentBody = z.strictObject({ docNo, reason: textField('冲销理由', 500) });
 
 export const quarterQuery = z.strictObject({ townshipCode: townshipCodeField, year: qYear, quarter: qQuarter });
 export const countyQuarterQuery = z.strictObject({ countyCode: countyCodeField, year: qYear, quarter: qQuarter });
@@ -179,6 +180,36 @@ export const paymentResponse = z.object({
   accountName: z.string(),
   balanceAfterFen: z.number(),
   formula: z.string(),
+});
+
+export const paymentItem = z.object({
+  id: z.number(),
+  loanId: z.number(),
+  loanNo: z.string(),
+  payeeName: z.string(),
+  payer: z.enum(['coop', 'finance_bureau']),
+  amountFen: z.number(),
+  paidOn: z.string(),
+  voucherNo: z.string(),
+  rosterId: z.number().nullable(),
+  rosterNo: z.string().nullable(),
+  settled: z.boolean(),
+  createdByName: z.string().nullable(),
+  reversal: z
+    .object({ id: z.number(), docNo: z.string(), reason: z.string(), reversedOn: z.string(), createdByName: z.string().nullable() })
+    .nullable(),
+});
+export const paymentList = z.object({ items: z.array(paymentItem) });
+export const paymentReversalResponse = z.object({
+  reversalId: z.number(),
+  paymentId: z.number(),
+  loanId: z.number(),
+  amountFen: z.number(),
+  reversedOn: z.string(),
+  docNo: z.string(),
+  accountName: z.string(),
+  balanceAfterFen: z.number(),
+  subsidyStatus: z.string(),
 });
 
 export const fundFieldLabels: Record<string, string> = {

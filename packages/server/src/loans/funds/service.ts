@@ -344,6 +344,7 @@ export const fundService = {
         .where('paid_on', '>=', from)
         .where('paid_on', '<=', to)
         .where('settlement_id', 'is', null)
+        .where('reversed_at', 'is', null)
         .returning(['loan_id', 'amount_fen'])
         .execute();
       // Set-based: a township may have thousands of payments in a quarter.
@@ -465,6 +466,116 @@ export const fundService = {
     });
   },
 
+  /** A township's subsidy payments of a quarter, reversed ones included (with their reversal). */
+  async payments(db: Db, ctx: Ctx, townshipCode: string, year: number, quarter: number) {
+    const t = await township(db, ctx, townshipCode);
+    const quart = q(year, quarter);
+    const rows = await fundRepo.payments(db, t.countyCode, t.code, quarterStart(quart), quarterEnd(quart));
+    return {
+      items: rows.map((p) => ({
+        id: p.id,
+        loanId: p.loan_id,
+        loanNo: p.loan_no,
+        payeeName: p.payee_name,
+        payer: p.payer,
+        amountFen: p.amount_fen,
+        paidOn: p.paid_on,
+        voucherNo: p.voucher_no,
+        rosterId: p.roster_id,
+        rosterNo: p.roster_no,
+        settled: p.settlement_id !== null,
+        createdByName: p.created_by_name,
+        reversal: p.reversal_id
+          ? { id: p.reversal_id, docNo: p.reversal_doc_no!, reason: p.reversal_reason!, reversedOn: p.reversed_on!, createdByName: p.reversal_by_name }
+          : null,
+      })),
+    };
+  },
+
+  /**
+   * Corrects a subsidy payment by reversing it: the payment and its line stay, a reversal row
+   * (who, when, why, voucher) and a line putting the money back into the payer's fund are
+   * added, and the subsidy is earned-but-unpaid again, so it can be paid again — once. A payment
+   * already on a filed roster is refused: the roster (and any claim on it) was signed and sent
+   * with it, so the correction belongs on the next roster (docs/loans.md §4).
+   */
+  async reversePayment(db: Db, ctx: Ctx, paymentId: number, body: { docNo: string; reason: string }) {
+    const p = await fundRepo.payment(db, ctx.scope, paymentId);
+    if (!p) throw errors.notFound('贴息兑付记录');
+    const perm = p.payer === 'coop' ? 'loan:disburse' : 'loan:subsidy:finance-bureau';
+    if (!can(ctx, perm)) throw loanErrors.wrongPayer(p.payer === 'coop' ? '乡镇信用社' : '县财政局');
+    const actor = await actorOf(db, ctx);
+    const on = today();
+    return db.transaction().execute(async (tx) => {
+      // Same lock as roster filing, so a payment cannot be put on a roster while it is reversed.
+      if (p.township_code) await sql`SELECT pg_advisory_xact_lock(hashtext(${`loan-roster:${p.township_code}`}))`.execute(tx);
+      // The subsidy row first, in the same order as a payment, so the two cannot deadlock.
+      const sub = await tx.selectFrom('loan_subsidy').selectAll().where('county_code', '=', p.county_code).where('loan_id', '=', p.loan_id).forUpdate().executeTakeFirstOrThrow();
+      const cur = await tx.selectFrom('loan_subsidy_payment').selectAll().where('county_code', '=', p.county_code).where('id', '=', p.id).forUpdate().executeTakeFirstOrThrow();
+      if (cur.reversed_at) throw loanErrors.paymentReversed();
+      if (cur.roster_id !== null) {
+        const roster = await tx.selectFrom('loan_roster').select('roster_no').where('county_code', '=', p.county_code).where('id', '=', cur.roster_id).executeTakeFirst();
+        throw loanErrors.paymentOnRoster(roster?.roster_no ?? String(cur.roster_id));
+      }
+      const rev = await tx
+        .insertInto('loan_subsidy_payment_reversal')
+        .values({
+          county_code: p.county_code,
+          payment_id: p.id,
+          loan_id: p.loan_id,
+          doc_no: body.docNo,
+          reason: body.reason,
+          reversed_on: on,
+          amount_fen: cur.amount_fen,
+          created_by: actor.id,
+          created_by_name: actor.name,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+        .catch((e: { code?: string }) => {
+          if (e.code === '23505') throw loanErrors.paymentReversed();
+          throw e;
+        });
+      await tx.updateTable('loan_subsidy_payment').set({ reversed_at: new Date() }).where('county_code', '=', p.county_code).where('id', '=', p.id).execute();
+      const account = cur.payer === 'coop' ? await accountFor(tx, p.county_code, 'coop', cur.township_code!) : await accountFor(tx, p.county_code, 'bureau', p.county_code);
+      const balance = await postLine(tx, actor, {
+        account,
+        kind: 'reversal',
+        direction: 'in',
+        amountFen: cur.amount_fen,
+        date: on,
+        doc: { type: 'subsidy_payment_reversal', id: rev.id, no: body.docNo },
+        counterparty: cur.payee_name,
+        memo: `冲销贷款 ${p.loan_no} 贴息兑付（凭证 ${cur.voucher_no}）：${body.reason}`,
+      });
+      // Only this payment's own state is undone; a subsidy decided otherwise since is left alone.
+      const status = PAID.includes(sub.status) ? 'earned' : sub.status;
+      await tx.updateTable('loan_subsidy').set({ status, version: sub.version + 1 }).where('county_code', '=', p.county_code).where('loan_id', '=', p.loan_id).execute();
+      await loanRepo.subsidyEvent(tx, {
+        county_code: p.county_code,
+        loan_id: p.loan_id,
+        on_date: on,
+        event: 'reopened',
+        amount_fen: cur.amount_fen,
+        document: body.docNo,
+        note: `冲销兑付（凭证 ${cur.voucher_no}）：${body.reason}`,
+        actor_name: actor.name,
+      });
+      await writeAudit(tx, ctx, {
+        module: 'loan',
+        action: 'reverse_subsidy_payment',
+        entity: 'loan',
+        entityId: p.loan_id,
+        areaCode: p.area_code,
+        countyCode: p.county_code,
+        summary: `冲销向 ${cur.payee_name} 兑付的贷款 ${p.loan_no} 贴息 ${yuan(cur.amount_fen)}（原凭证 ${cur.voucher_no}，冲销单据 ${body.docNo}）：${body.reason}`,
+        before: { paymentId: p.id, status: sub.status, amountFen: cur.amount_fen, voucherNo: cur.voucher_no },
+        after: { reversalId: rev.id, status, docNo: body.docNo, reason: body.reason },
+      });
+      return { reversalId: rev.id, paymentId: p.id, loanId: p.loan_id, amountFen: cur.amount_fen, reversedOn: on, docNo: body.docNo, accountName: account.name, balanceAfterFen: balance, subsidyStatus: status };
+    });
+  },
+
   /**
    * Balances reconcile at every level: each account equals the sum of its lines; what the
    * bureau allocated to a township equals what its finance office and coop hold plus what the
@@ -498,6 +609,7 @@ export const fundService = {
             .where('county_code', '=', countyCode)
             .where('township_code', '=', code)
             .where('payer', '=', 'coop')
+            .where('reversed_at', 'is', null)
             .executeTakeFirstOrThrow()
         ).s,
       );
@@ -505,16 +617,19 @@ export const fundService = {
       const coopBal = coop?.balance_fen ?? 0;
       townships.push({ townshipCode: code, allocatedFen: allocated, financeOfficeBalanceFen: foBal, coopBalanceFen: coopBal, paidToFarmersFen: paid, ok: allocated === foBal + coopBal + paid });
     }
+    // Payment lines less the lines that reversed them, against the payments still in force.
     const sumLines = async (kind: 'coop' | 'bureau') =>
       Number(
         (
           await db
             .selectFrom('loan_fund_entry as e')
             .innerJoin('loan_fund_account as a', (j) => j.onRef('a.county_code', '=', 'e.county_code').onRef('a.id', '=', 'e.account_id'))
-            .select(sql<number>`coalesce(sum(e.amount_fen), 0)::bigint`.as('s'))
+            .select(
+              sql<number>`coalesce(sum(CASE WHEN e.kind = 'subsidy_payment' THEN e.amount_fen WHEN e.source_doc_type = 'subsidy_payment_reversal' THEN -e.amount_fen ELSE 0 END), 0)::bigint`.as('s'),
+            )
             .where('e.county_code', '=', countyCode)
             .where('a.kind', '=', kind)
-            .where('e.kind', '=', 'subsidy_payment')
+            .where((w) => w.or([w('e.kind', '=', 'subsidy_payment'), w('e.source_doc_type', '=', 'subsidy_payment_reversal')]))
             .executeTakeFirstOrThrow()
         ).s,
       );
@@ -526,6 +641,7 @@ export const fundService = {
             .select(sql<number>`coalesce(sum(amount_fen), 0)::bigint`.as('s'))
             .where('county_code', '=', countyCode)
             .where('payer', '=', payer)
+            .where('reversed_at', 'is', null)
             .executeTakeFirstOrThrow()
         ).s,
       );

@@ -95,7 +95,7 @@ export async function periodFigures(db: DbOrTx, scope: Scope, countyCode: string
     paid AS (
       SELECT p.township_code, sum(p.amount_fen) AS fen
       FROM loan_subsidy_payment p JOIN loans l ON l.id = p.loan_id
-      WHERE p.county_code = ${countyCode} AND p.paid_on BETWEEN ${from}::date AND ${to}::date
+      WHERE p.county_code = ${countyCode} AND p.reversed_at IS NULL AND p.paid_on BETWEEN ${from}::date AND ${to}::date
       GROUP BY p.township_code
     )
     SELECT pl.township_code,
