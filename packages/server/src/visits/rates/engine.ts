@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/db';
 import { scopeFilter } from '../../scope/scope';
 import type { VisitAccess } from '../access';
 import { loadRules, type StoredRule } from '../rule-store';
-import { countedDaysMask, daysInMask, evaluateHouseholdMonth, lastDayInMask, monthRange, pairingDaysMask, type ExemptionSpan, type HouseholdMonthResult, type MonthKey, type PairingSpan } from '../rules';
+import { countedDaysMask, daysInMask, requiredVisits, evaluateHouseholdMonth, lastDayInMask, monthRange, pairingDaysMask, type ExemptionSpan, type HouseholdMonthResult, type MonthKey, type Outcome, type PairingSpan } from '../rules';
 
 /**
  * Loads what the month's rate needs and hands each household to the pure rule
@@ -142,7 +142,9 @@ async function loadMonth(
     .where(sql<boolean>`(p.end_date IS NULL OR p.end_date >= p.start_date)`)
     // Households of other statuses are 'not_required' whatever their visits: not loaded at all.
     .where('h.status', 'in', rule.requiredStatuses.length ? rule.requiredStatuses : ['-']);
-  if (narrow.householdIds) q = q.where('p.household_id', 'in', narrow.householdIds.length ? narrow.householdIds : [-1]);
+  // An array parameter, not a list: monthCounts hands over households by the thousand (a list
+  // is limited to a statement's 65,535 parameters).
+  if (narrow.householdIds) q = q.where(sql<boolean>`p.household_id = ANY(${narrow.householdIds}::bigint[])`);
   if (narrow.areaPrefix) q = q.where('h.area_code', 'like', `${narrow.areaPrefix}%`);
   // The month's exemptions do not depend on the pairings: both are read side by side.
   const exPromise = db
@@ -384,4 +386,162 @@ export function unpairedHouseholds(db: DbOrTx, access: VisitAccess, month: Month
     );
   if (areaPrefix) q = q.where('h.area_code', 'like', `${areaPrefix}%`);
   return q.orderBy('h.village_code').orderBy('h.household_no').limit(5000).execute();
+}
+
+export type CountKey = 'county' | 'township' | 'village' | 'unit' | 'cadre';
+export type OutcomeCounts = Record<Exclude<Outcome, 'not_required'>, number>;
+
+/** The group a household's month counts in (keys as rates/service.ts shows them). */
+export function countKeyOf(g: CountKey, e: HouseholdEval): string | null {
+  switch (g) {
+    case 'county':
+      return e.countyCode;
+    case 'township':
+      return e.townshipCode;
+    case 'village':
+      return e.villageCode;
+    case 'unit':
+      return e.result.responsible ? String(e.result.responsible.unitOrgId) : null;
+    case 'cadre':
+      return e.result.responsible ? `${e.countyCode}:${e.result.responsible.cadreId}` : null;
+  }
+}
+
+type CountRow = { k: string | null; met: number; missed: number; unassigned: number; exempt: number };
+
+/**
+ * Outcome counts per group of a month, decided in SQL where the rule is simple, for a reader
+ * that wants only the rates (no household rows): a whole county's month without moving ≈ 200 k
+ * rows into Node.
+ *
+ * The common household — one current pairing that began by the month's first day, no other
+ * pairing in the month, no exemption of it or of its cadre touching the month — is decided in
+ * the database: required = the rule's minimum (a full
+ * month is never prorated), done = the number of days in the OR of the counted kinds' masks of
+ * the tally row of that pairing's cadre, unassigned when the cadre was inactive on the month's
+ * last day — what rules.ts#evaluateHouseholdMonth gives for such a household. Every other
+ * household (mid-month pairing changes, partial months, exemptions, overlapping pairings) is
+ * loaded and decided by that rule as before and added. rates/counts.api.test.ts compares the
+ * counts with the rule per household.
+ *
+ * Only for callers whose rows are chosen by area (scope all or areas, optionally a unit filter):
+ * returns null for a caller who also sees households by being their cadre or unit (the engine's
+ * "ownsIt"), and when the month is in the cache (counting the cached rows is cheaper).
+ */
+export async function monthCounts(
+  db: DbOrTx,
+  access: VisitAccess,
+  f: { month: MonthKey; areaPrefix?: string; unitOrgId?: number },
+  g: CountKey,
+): Promise<Map<string, OutcomeCounts> | null> {
+  if (access.scope.kind !== 'all' && access.scope.kind !== 'areas') return null;
+  // evaluateMonth shows such a caller also the households of their own cadre and unit
+  if (access.unitOrgId) return null;
+  const r = monthRange(f.month);
+  const counties = await countiesFor(db, access, f.areaPrefix);
+  const rules = await loadRules(db, counties, r.year);
+  if (counties.some((c) => cached(c, rules.get(c)!, f.month))) return null;
+  const prefixes = prefixesOf(access);
+  const exact = access.scope.kind === 'areas' ? access.scope.exact : [];
+  const out = new Map<string, OutcomeCounts>();
+  const add = (k: string, o: Outcome, n: number) => {
+    if (o === 'not_required' || !n) return;
+    let c = out.get(k);
+    if (!c) out.set(k, (c = { met: 0, missed: 0, unassigned: 0, exempt: 0 }));
+    c[o] += n;
+  };
+  for (const county of counties) {
+    const rule = rules.get(county)!;
+    const kinds = rule.countedKinds;
+    const statuses = rule.requiredStatuses.length ? rule.requiredStatuses : ['-'];
+    const required = requiredVisits(rule, r.days, r.days);
+    const full = pairingDaysMask(r, r.first, null);
+    const counted = sql.join(
+      [
+        kinds.includes('home') ? sql`coalesce(t.home_days, 0)` : sql`0`,
+        kinds.includes('phone') ? sql`coalesce(t.phone_days, 0)` : sql`0`,
+        kinds.includes('other') ? sql`coalesce(t.other_days, 0)` : sql`0`,
+      ],
+      sql` | `,
+    );
+    const areaCond =
+      prefixes === 'all'
+        ? sql`true`
+        : sql`(${sql.join([...prefixes.map((p) => sql`h.area_code LIKE ${`${p}%`}`), sql`h.area_code = ANY(${exact}::text[])`], sql` OR `)})`;
+    const key =
+      g === 'county'
+        ? sql`p.county_code`
+        : g === 'township'
+          ? sql`h.township_code`
+          : g === 'village'
+            ? sql`h.village_code`
+            : g === 'unit'
+              ? sql`c.unit_org_id::text`
+              : sql`p.county_code || ':' || p.cadre_id`;
+    // Common = the household's pairing is current and began by the month's first day, and the
+    // household has no other pairing in the month. "No other" without counting pairings per
+    // household (a scan and aggregate of the county's pairings): a household has at most one
+    // current pairing (pairing_current_uq), so any second one is ended or began later and is in
+    // `partial`, a range of pairing_period_idx that is nearly empty. A household whose only
+    // pairing ended after the month is handed to the rule too (rare; still exact).
+    // IN (…) rather than NOT EXISTS: evaluated in the select list, they are hashed once, not
+    // probed per row.
+    const rows = await sql<CountRow & { common: boolean; others: string[] | null }>`
+      WITH ex AS MATERIALIZED (
+        SELECT household_id, cadre_id FROM visit_exemption
+        WHERE county_code = ${county} AND revoked_at IS NULL AND from_date <= ${r.last} AND to_date >= ${r.first}
+      ), partial AS MATERIALIZED (
+        SELECT household_id FROM pairing
+        WHERE county_code = ${county} AND start_date <= ${r.last} AND (end_date IS NULL OR end_date >= ${r.first})
+          AND (end_date IS NULL OR end_date >= start_date) AND NOT (start_date <= ${r.first} AND end_date IS NULL)
+      ), x AS (
+        SELECT ${key} AS k, p.household_id,
+               (p.start_date <= ${r.first} AND p.end_date IS NULL
+                 AND p.household_id NOT IN (SELECT household_id FROM partial)
+                 AND p.household_id NOT IN (SELECT household_id FROM ex WHERE household_id IS NOT NULL)
+                 AND p.cadre_id NOT IN (SELECT cadre_id FROM ex WHERE cadre_id IS NOT NULL)) AS common,
+               bit_count(((${counted}) & ${full})::bit(32)) >= ${required} AS met,
+               (c.status <> 'active' AND (c.status_since IS NULL OR c.status_since <= ${r.last})) AS inactive
+        FROM pairing p
+        JOIN household h ON h.county_code = p.county_code AND h.id = p.household_id
+        JOIN cadre c ON c.county_code = p.county_code AND c.id = p.cadre_id
+        LEFT JOIN visit_day_tally t ON t.county_code = p.county_code AND t.month = ${r.first}
+          AND t.household_id = p.household_id AND t.cadre_id = p.cadre_id
+        WHERE p.county_code = ${county} AND p.start_date <= ${r.last} AND (p.end_date IS NULL OR p.end_date >= ${r.first})
+          AND (p.end_date IS NULL OR p.end_date >= p.start_date)
+          AND h.status = ANY(${statuses}::text[]) AND ${areaCond}
+          ${f.areaPrefix ? sql`AND h.area_code LIKE ${`${f.areaPrefix}%`}` : sql``}
+          -- the responsible unit of a common household is its cadre's; others are checked below
+          ${f.unitOrgId ? sql`AND c.unit_org_id = ${f.unitOrgId}` : sql``}
+      )
+      SELECT k, common,
+             (count(*) FILTER (WHERE met))::int AS met,
+             (count(*) FILTER (WHERE NOT met AND inactive))::int AS unassigned,
+             (count(*) FILTER (WHERE NOT met AND NOT inactive))::int AS missed,
+             0 AS exempt,
+             array_agg(household_id) FILTER (WHERE NOT common) AS others
+      FROM x GROUP BY k, common`.execute(db);
+    const others = new Set<number>();
+    for (const row of rows.rows) {
+      if (!row.common) {
+        for (const id of row.others ?? []) others.add(Number(id));
+        continue;
+      }
+      if (required === 0) {
+        add(row.k!, 'exempt', row.met + row.missed + row.unassigned);
+        continue;
+      }
+      add(row.k!, 'met', row.met);
+      add(row.k!, 'missed', row.missed);
+      add(row.k!, 'unassigned', row.unassigned);
+    }
+    if (others.size) {
+      for (const x of await loadMonth(db, county, rule, f.month, { householdIds: [...others] })) {
+        if (f.unitOrgId && x.result.responsible?.unitOrgId !== f.unitOrgId) continue;
+        const k = countKeyOf(g, x);
+        if (k !== null) add(k, x.result.outcome, 1);
+      }
+    }
+  }
+  return out;
 }

@@ -19,7 +19,7 @@ import {
   type RateLevel,
 } from '../rules';
 import { teamService } from '../teams/service';
-import { evaluateMonth, householdNames, invalidateVisitRates, unpairedHouseholds, visitRatesVersion, type HouseholdEval } from './engine';
+import { evaluateMonth, householdNames, invalidateVisitRates, monthCounts, unpairedHouseholds, visitRatesVersion, type HouseholdEval, type OutcomeCounts } from './engine';
 import { rateRepo } from './repository';
 import type { GroupBy, HouseholdRateItem, PutRuleBody, RateRow } from './schemas';
 
@@ -48,8 +48,11 @@ function totalsOf(outcomes: Outcome[], level: RateLevel) {
   return { ...t, rateText: formatRate(t.rate) };
 }
 
+function* outcomesOf(c: OutcomeCounts): Generator<Outcome> {
+  for (const o of ['met', 'missed', 'unassigned', 'exempt'] as const) for (let i = 0; i < c[o]; i++) yield o;
+}
+
 async function groupRows(db: Db, rows: HouseholdEval[], g: GroupBy): Promise<RateRow[]> {
-  const level = levelOf(g);
   const groups = new Map<string, Outcome[]>();
   for (const e of rows) {
     const k = keyOf(g, e);
@@ -58,6 +61,11 @@ async function groupRows(db: Db, rows: HouseholdEval[], g: GroupBy): Promise<Rat
     if (list) list.push(e.result.outcome);
     else groups.set(k, [e.result.outcome]);
   }
+  return namedGroups(db, groups, g);
+}
+
+async function namedGroups(db: Db, groups: Map<string, Outcome[]>, g: GroupBy): Promise<RateRow[]> {
+  const level = levelOf(g);
   const keys = [...groups.keys()];
   let names: Map<string, { name: string; parentName: string | null }>;
   if (g === 'unit') {
@@ -157,19 +165,31 @@ export const rateService = {
   // ---------------- 走访率 ----------------
   async rates(db: Db, ctx: Ctx, q: { month: string; groupBy: GroupBy; areaCode?: string; unitOrgId?: number; behindOnly: boolean }) {
     const access = accessOf(ctx);
-    const { rows } = await evaluateMonth(db, access, { month: q.month, areaPrefix: prefixOf(q.areaCode), unitOrgId: q.unitOrgId });
     const level = levelOf(q.groupBy);
-    let grouped = await groupRows(db, rows, q.groupBy);
+    const f = { month: q.month, areaPrefix: prefixOf(q.areaCode), unitOrgId: q.unitOrgId };
+    // The households with no pairing are counted side by side (≈ 0.5 s of the county's month here).
+    const unpairedP = unpairedHouseholds(db, access, q.month, DEFAULT_VISIT_RULE.requiredStatuses, prefixOf(q.areaCode));
+    unpairedP.catch(() => {});
+    // Rates alone need no household rows: counted in SQL unless the month is cached (engine.ts#monthCounts).
+    const counts = await monthCounts(db, access, f, q.groupBy);
+    let grouped: RateRow[];
+    let outcomes: Outcome[];
+    if (counts) {
+      const groups = new Map([...counts].map(([k, c]) => [k, [...outcomesOf(c)]]));
+      grouped = await namedGroups(db, groups, q.groupBy);
+      outcomes = [...groups.values()].flat();
+    } else {
+      const { rows } = await evaluateMonth(db, access, f);
+      grouped = await groupRows(db, rows, q.groupBy);
+      outcomes = rows.map((r) => r.result.outcome);
+    }
     if (q.behindOnly) grouped = grouped.filter((r) => r.rate !== null && r.rate < 1);
-    const unpaired = await unpairedHouseholds(db, access, q.month, DEFAULT_VISIT_RULE.requiredStatuses, prefixOf(q.areaCode));
+    const unpaired = await unpairedP;
     return {
       month: q.month,
       groupBy: q.groupBy,
       level,
-      totals: totalsOf(
-        rows.map((r) => r.result.outcome),
-        level,
-      ),
+      totals: totalsOf(outcomes, level),
       unpaired: unpaired.length,
       rows: grouped,
     };
@@ -287,9 +307,10 @@ export const rateService = {
       let t: ReturnType<typeof totalsOf>;
       if (hit && hit.version === visitRatesVersion(m) && Date.now() - hit.at < 10 * 60_000) t = hit.totals;
       else {
-        const { rows } = await evaluateMonth(db, access, { month: m, areaPrefix: prefixOf(q.areaCode) });
+        const f = { month: m, areaPrefix: prefixOf(q.areaCode) };
+        const counts = await monthCounts(db, access, f, 'county');
         t = totalsOf(
-          rows.map((r) => r.result.outcome),
+          counts ? [...counts.values()].flatMap((c) => [...outcomesOf(c)]) : (await evaluateMonth(db, access, f)).rows.map((r) => r.result.outcome),
           'area',
         );
         trendCache.set(key, { at: Date.now(), version: visitRatesVersion(m), totals: t });
