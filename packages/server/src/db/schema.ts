@@ -448,6 +448,7 @@ export type Database = {
   loan_statement_line: LoanStatementLineTable;
   loan_work_fund: LoanWorkFundTable;
   loan_decision_notice: LoanDecisionNoticeTable;
+  loan_import: LoanImportTable;
   loan_notification: LoanNotificationTable;
   attachment: AttachmentTable;
 };
@@ -820,9 +821,9 @@ export type LoanTable = {
   county_code: string;
   id: Id;
   loan_no: string;
-  application_id: number;
+  application_id: number | null;
   kind: 'household' | 'enterprise';
-  scheme_id: number;
+  scheme_id: number | null;
   year: number;
   area_code: string;
   township_code: string | null;
@@ -852,6 +853,8 @@ export type LoanTable = {
   created_by_name: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** 028: system (applied and approved here) or imported (历史贷款, made before the system) */
+  origin: Generated<'system' | 'imported'>;
 };
 
 export type LoanInstalmentTable = {
@@ -1189,5 +1192,20 @@ export type LoanNotificationTable = {
   created_on: string;
   read_at: Timestamp | null;
   read_by_name: string | null;
+  created_at: DefaultTimestamp;
+};
+
+/** 历史贷款导入: one row per import with its counts and error workbook (028_loan_import.sql). */
+export type LoanImportTable = {
+  county_code: string;
+  id: Id;
+  filename: string;
+  rows_total: Generated<number>;
+  created_count: Generated<number>;
+  unchanged_count: Generated<number>;
+  failed_count: Generated<number>;
+  error_file: Buffer | null;
+  created_by: number | null;
+  created_by_name: string | null;
   created_at: DefaultTimestamp;
 };

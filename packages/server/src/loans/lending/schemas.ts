@@ -62,10 +62,12 @@ export const subsidyView = z.object({
 export const loanItem = z.object({
   id: z.number(),
   loanNo: z.string(),
-  applicationId: z.number(),
+  applicationId: z.number().nullable(),
   kind: z.enum(['household', 'enterprise']),
   year: z.number(),
-  schemeId: z.number(),
+  schemeId: z.number().nullable(),
+  /** imported = 历史贷款 (made before the system; no application, no subsidy here) */
+  origin: z.enum(['system', 'imported']),
   areaCode: z.string(),
   areaName: z.string().nullable(),
   townshipCode: z.string().nullable(),

@@ -69,6 +69,7 @@ export function toLoanItem(r: LoanRow, on: string) {
     kind: r.kind,
     year: r.year,
     schemeId: r.scheme_id,
+    origin: r.origin,
     areaCode: r.area_code,
     areaName: r.area_name,
     townshipCode: r.township_code,
@@ -149,7 +150,8 @@ export async function recompute(tx: Tx, loan: { county_code: string; id: number 
     closed_on: writtenOff ? l.closed_on : ev.closedOn,
   });
 
-  if (PAID_STATES.includes(sub.status)) return { ev, status, subsidy: sub.status };
+  // Imported loans' subsidies were settled under the old process: never computed here.
+  if (PAID_STATES.includes(sub.status) || l.origin === 'imported' || l.scheme_id === null) return { ev, status, subsidy: sub.status };
   const scheme = await schemeRepo.byId(tx, l.county_code, l.scheme_id);
   const outcome = computeSubsidy({ production: l.production, writtenOff, scheme: paramsOf(scheme), disbursedOn: l.disbursed_on, evaluation: ev });
   const determined = outcome.status === 'earned' || outcome.status === 'forfeited' ? (ev.closedOn ?? on) : null;
