@@ -79,6 +79,8 @@ describe('GET /api/home/todo', () => {
     expect(section(await todo(await as(t, 'czs1')), 'loans')).toBeUndefined();
     // …but its subsidy work, from the loans module's finance queue
     expect(section(await todo(await as(t, 'czs1')), 'loanFunds')).toMatchObject({ link: '/loans/subsidy' });
+    // the county finance bureau gets its own part of that queue (allocations, claims to review)
+    expect(section(await todo(await as(t, 'czj')), 'loanFunds')).toMatchObject({ link: '/loans/todo' });
     expect(section(await todo(await as(t, 'cun1')), 'loanFunds')).toBeUndefined();
   });
 

@@ -103,17 +103,24 @@ async function loansReturnedSection(db: Db, ctx: Ctx): Promise<TodoSection | nul
   };
 }
 
-/** The finance office's subsidy work (prepayments, settlements, claims) from the loans module's own queue. */
+/**
+ * The subsidy work from the loans module's own queue: the finance office's (prepayments,
+ * settlements, claims) and the county finance bureau's (allocations, claims to review). The
+ * bureau's queue also lists the offices' work for oversight; on its home page only its own.
+ */
 async function loanFundsSection(db: Db, ctx: Ctx): Promise<TodoSection | null> {
-  if (!can(ctx, 'loan:view') || !can(ctx, 'loan:subsidy:finance-office')) return null;
+  const office = can(ctx, 'loan:subsidy:finance-office');
+  const bureau = can(ctx, 'loan:subsidy:finance-bureau');
+  if (!can(ctx, 'loan:view') || (!office && !bureau)) return null;
   const r = await financeTodo(db, ctx, {});
+  const items = office ? r.items : r.items.filter((i) => i.actor === 'finance_bureau');
   return {
     key: 'loanFunds',
     title: '贴息资金待办',
-    count: r.total,
-    overdue: r.overdue,
-    link: '/loans/subsidy',
-    items: r.items.slice(0, TOP).map(
+    count: items.length,
+    overdue: items.filter((i) => i.overdue).length,
+    link: office ? '/loans/subsidy' : '/loans/todo',
+    items: items.slice(0, TOP).map(
       (i): TodoItem => ({
         key: `loan_funds:${i.kind}:${i.townshipCode}:${i.year}:${i.quarter}`,
         title: i.title,

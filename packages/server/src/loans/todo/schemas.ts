@@ -6,7 +6,7 @@ export const financeTodoQuery = z.strictObject({
 });
 
 export const financeTodoItem = z.object({
-  kind: z.enum(['prepayment', 'settlement', 'claim']),
+  kind: z.enum(['prepayment', 'settlement', 'claim', 'allocation', 'claim_review']),
   kindLabel: z.string(),
   townshipCode: z.string(),
   townshipName: z.string(),
@@ -21,6 +21,9 @@ export const financeTodoItem = z.object({
   overdue: z.boolean(),
   remind: z.boolean(),
   link: z.string(),
+  /** who does it: the township finance office or the county finance bureau */
+  actor: z.enum(['finance_office', 'finance_bureau']),
+  actorLabel: z.string(),
 });
 export type FinanceTodoItem = z.infer<typeof financeTodoItem>;
 

@@ -9,7 +9,7 @@ let t: TestApp;
 const cal = createCalendar();
 const CUR = quarterOf(TODAY);
 const PREV = previousQuarter(CUR);
-type Item = { kind: string; townshipCode: string; year: number; quarter: number; dueDate: string; workingDaysLeft: number; overdue: boolean; remind: boolean; amountFen: number; title: string; link: string };
+type Item = { kind: string; actor: string; detail: string; townshipCode: string; year: number; quarter: number; dueDate: string; workingDaysLeft: number; overdue: boolean; remind: boolean; amountFen: number; title: string; link: string };
 const todo = async (user: string, query = '') => (await (await as(t, user)).get(`/api/loans/funds/todo${query}`)).body as { items: Item[]; total: number; overdue: number; counts: { kind: string; count: number; overdue: number }[]; rules: string[] };
 const find = (items: Item[], kind: string, q: { year: number; quarter: number }, township = EAST) => items.find((i) => i.kind === kind && i.year === q.year && i.quarter === q.quarter && i.townshipCode === township);
 const loans: { id: number; principalFen: number; maturityDate: string; subsidy: { amountFen: number } }[] = [];
@@ -52,7 +52,9 @@ describe('the finance office’s to-dos as a deadline queue', () => {
     expect(r.rules.join('')).toMatch(/5 日前/);
     // another township's finance office has nothing of ours; the county finance bureau sees every township
     expect((await todo('czs2')).items.some((i) => i.townshipCode === EAST)).toBe(false);
-    expect((await todo('czj')).items.filter((i) => i.townshipCode === EAST)).toHaveLength(r.items.length);
+    expect((await todo('czj')).items.filter((i) => i.townshipCode === EAST && i.actor === 'finance_office')).toHaveLength(r.items.length);
+    // the finance office does not see the bureau's own work
+    expect(r.items.every((i) => i.actor === 'finance_office')).toBe(true);
   });
 
   it('each item leaves the queue when its work is done: pre-payment, settlement, then the claim on the filed roster appears and goes', async () => {
@@ -81,6 +83,46 @@ describe('the finance office’s to-dos as a deadline queue', () => {
     expect((await fo.post('/api/loans/funds/claims', { townshipCode: EAST, rosterIds: rosters.map((x: { id: number }) => x.id) })).status).toBe(200);
     expect(find((await todo('czs1')).items, 'claim', PREV)).toBeUndefined();
     void WEST;
+  });
+
+  it('the county finance bureau’s queue: allocations due and claims waiting for its approval, overdue in red; each leaves when done', async () => {
+    let r = await todo('czj');
+    // the previous quarter was allocated in the test before; the current quarter's loan still needs money
+    expect(find(r.items, 'allocation', PREV)).toBeUndefined();
+    const alloc = find(r.items, 'allocation', CUR)!;
+    const allocDue = cal.workingDayOnOrAfter(quarterStart(CUR));
+    expect(alloc).toMatchObject({ actor: 'finance_bureau', actorLabel: '县财政局', dueDate: allocDue, overdue: TODAY > allocDue, amountFen: loans[2].subsidy.amountFen });
+    expect(alloc.workingDaysLeft).toBe(cal.workingDaysBetween(TODAY, allocDue));
+    // the claim submitted in the test before waits for the bureau: 10 working days from submission
+    const claims = (await (await as(t, 'czj')).get(`/api/loans/funds/claims?townshipCode=${EAST}`)).body.items as { id: number; claimNo: string; submittedOn: string; version: number }[];
+    const claim = claims[0];
+    const review = r.items.find((i) => i.kind === 'claim_review')!;
+    expect(review).toMatchObject({ actor: 'finance_bureau', townshipCode: EAST, dueDate: cal.addWorkingDays(claim.submittedOn, 10), overdue: false, link: `/loans/subsidy?township=${EAST}&tab=claims` });
+    expect(review.title).toContain(claim.claimNo);
+    expect(r.counts.find((c) => c.kind === 'claim_review')).toMatchObject({ count: 1, overdue: 0 });
+    // the finance office has none of it
+    expect((await todo('czs1')).items.some((i) => i.kind === 'claim_review' || i.kind === 'allocation')).toBe(false);
+
+    // a claim left waiting past its deadline is overdue, first in the list
+    await t.db.updateTable('loan_reimbursement_claim').set({ submitted_on: addDays(TODAY, -40) }).where('id', '=', claim.id).execute();
+    r = await todo('czj');
+    const late = r.items.find((i) => i.kind === 'claim_review')!;
+    expect(late.overdue).toBe(true);
+    expect(late.workingDaysLeft).toBeLessThan(0);
+    expect(r.items[0].overdue).toBe(true);
+
+    // the home page's to-do shows the bureau its own work only
+    const home = (await (await as(t, 'czj')).get('/api/home/todo')).body as { sections: { key: string; count: number; overdue: number; items: { key: string }[] }[] };
+    const funds = home.sections.find((s) => s.key === 'loanFunds')!;
+    expect(funds.count).toBe(r.items.filter((i) => i.actor === 'finance_bureau').length);
+    expect(funds.overdue).toBeGreaterThan(0);
+    expect(funds.items.every((i) => /^loan_funds:(allocation|claim_review):/.test(i.key))).toBe(true);
+
+    expect((await (await as(t, 'czj')).post(`/api/loans/funds/claims/${claim.id}/decide`, { version: claim.version, approve: true })).status).toBe(200);
+    await (await as(t, 'czj')).post('/api/loans/funds/allocations', { townshipCode: EAST, year: CUR.year, quarter: CUR.quarter, amountFen: 1_000, docNo: 'BF-CUR' });
+    r = await todo('czj');
+    expect(r.items.some((i) => i.kind === 'claim_review')).toBe(false);
+    expect(find(r.items, 'allocation', CUR)).toBeUndefined();
   });
 
   it('refuses a malformed township code with the field named', async () => {
