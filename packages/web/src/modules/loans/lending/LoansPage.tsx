@@ -13,6 +13,7 @@ import { settled } from '../../../lib/form';
 import { useListParams } from '../../../lib/useListParams';
 import { loansApi, type Loan, type LoanDetail } from '../api';
 import { Money, StatusTag } from '../common';
+import { LoanImportButton } from './LoanImport';
 
 const STATUS = [
   { value: 'active', label: '正常' },
@@ -31,12 +32,13 @@ const SUBSIDY_COLOR: Record<string, string> = { pending: 'default', earned: 'gol
 
 /** 贷款台账: every loan with its status (overdue and ageing), repayments and subsidy. */
 export default function LoansPage() {
+  const can = useCan();
   const list = useListParams();
   const [openId, setOpenId] = useState<number | null>(null);
   const q = useQuery({ queryKey: ['loans', 'loans', list.query], queryFn: ({ signal }) => loansApi.loans(list.query, signal), placeholderData: keepPreviousData });
   const columns: TableColumnsType<Loan> = [
     { title: '贷款编号', dataIndex: 'loanNo', width: 190, render: (v, r) => <a onClick={() => setOpenId(r.id)}>{v}</a> },
-    { title: '借款人', dataIndex: 'borrowerName' },
+    { title: '借款人', dataIndex: 'borrowerName', render: (v, r) => (r.origin === 'imported' ? <Space size={4}>{v}<Tag>历史贷款</Tag></Space> : v) },
     { title: '村/乡镇', key: 'area', render: (_, r) => r.areaName ?? r.townshipName },
     { title: '本金（元）', dataIndex: 'principalFen', align: 'right', render: (v) => <Money fen={v} /> },
     { title: '余额（元）', dataIndex: 'outstandingFen', align: 'right', render: (v) => <Money fen={v} /> },
@@ -58,6 +60,7 @@ export default function LoansPage() {
     <ListCard
       title="贷款台账"
       total={q.data?.total}
+      actions={can(['loan:disburse', 'loan:review:county']) && <LoanImportButton />}
       filters={
         <FilterBar filters={list.filters} onSearch={list.setFilters}>
           <Form.Item name="keyword" label="关键字">
