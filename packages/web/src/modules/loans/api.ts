@@ -13,6 +13,8 @@ import type {
   allocationProposal,
   claimItem,
   entriesResponse,
+  paymentList,
+  paymentReversalResponse,
   paymentResponse,
   prepaymentPreview,
   reconciliationResponse,
@@ -56,6 +58,8 @@ export type Roster = z.output<typeof rosterDetail>;
 export type Claim = z.output<typeof claimItem>;
 export type Reconciliation = z.output<typeof reconciliationResponse>;
 export type Payment = z.output<typeof paymentResponse>;
+export type PaymentRecord = z.output<typeof paymentList>['items'][number];
+export type PaymentReversal = z.output<typeof paymentReversalResponse>;
 export type NoticePreview = z.output<typeof noticePreview>;
 export type Notice = z.output<typeof noticeItem>;
 export type QuarterPreview = z.output<typeof quarterPreview>;
@@ -113,6 +117,8 @@ export const loansApi = {
   topup: (body: unknown) => api.post<Transfer>(`${L}/funds/topups`, body),
   settle: (body: unknown) => api.post<Settlement>(`${L}/funds/settlements`, body),
   settlements: (q: Query, signal?: AbortSignal) => api.get<{ items: Settlement[] }>(`${L}/funds/settlements`, q, signal),
+  payments: (q: Query, signal?: AbortSignal) => api.get<{ items: PaymentRecord[] }>(`${L}/funds/payments`, q, signal),
+  reversePayment: (id: number, body: unknown) => api.post<PaymentReversal>(`${L}/funds/payments/${id}/reverse`, body),
   reverseTransfer: (id: number, body: unknown) => api.post<Transfer>(`${L}/funds/transfers/${id}/reverse`, body),
   reconciliation: (countyCode: string, signal?: AbortSignal) => api.get<Reconciliation>(`${L}/funds/reconciliation`, { countyCode }, signal),
   rosters: (q: Query, signal?: AbortSignal) => api.get<RosterList>(`${L}/funds/rosters`, q, signal),

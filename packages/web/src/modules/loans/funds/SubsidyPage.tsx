@@ -9,10 +9,11 @@ import { feedback } from '../../../app/feedback';
 import { useCan } from '../../../auth/session';
 import { PrintableRoster } from '../../../components/print/PrintableRoster';
 import { formatYuanText } from '../../../lib/format';
-import { loansApi, type Claim, type Roster } from '../api';
+import { reversePaymentBody } from '@fupin/server/src/loans/funds/schemas';
+import { loansApi, type Claim, type PaymentRecord, type Roster } from '../api';
 import { Money, useCounty, usePeriod, useTownship } from '../common';
 
-/** 贴息结算: quarter-start prepayment, quarter-end settlement, rosters (花名册), reimbursement claims. */
+/** 贴息结算: quarter-start prepayment, quarter-end settlement, payments to farmers, rosters (花名册), reimbursement claims. */
 export default function SubsidyPage() {
   const { countyCode, picker: countyPicker } = useCounty();
   const { townshipCode, picker: townPicker } = useTownship(countyCode);
@@ -40,6 +41,7 @@ export default function SubsidyPage() {
           items={[
             { key: 'prepay', label: '季初预拨', children: <Prepay townshipCode={townshipCode} year={year} quarter={quarter} /> },
             { key: 'settle', label: '季末结算', children: <Settle townshipCode={townshipCode} year={year} quarter={quarter} /> },
+            { key: 'payments', label: '兑付记录', children: <Payments townshipCode={townshipCode} year={year} quarter={quarter} /> },
             { key: 'rosters', label: '花名册', children: <Rosters townshipCode={townshipCode} year={year} quarter={quarter} /> },
             { key: 'claims', label: '提款报账', children: <Claims townshipCode={townshipCode} /> },
           ]}
@@ -236,6 +238,112 @@ function RosterDrawer({ id, onClose }: { id: number; onClose: () => void }) {
       )}
       {r && <Typography.Paragraph type="secondary">身份证号已脱敏；每行的贴息按所示公式计算并四舍五入到分，合计为各行之和。</Typography.Paragraph>}
     </Drawer>
+  );
+}
+
+/** A field rule from the server's own schema, so the form says what the API would. */
+const zodRule = (schema: { safeParse: (v: unknown) => { success: boolean; error?: { issues: { message: string }[] } } }) => ({
+  validator: (_: unknown, v: unknown) => {
+    const r = schema.safeParse(v);
+    return r.success ? Promise.resolve() : Promise.reject(new Error(r.error!.issues[0].message));
+  },
+});
+
+/**
+ * The quarter's subsidy payments to farmers. A wrong payment is corrected by reversal (冲销):
+ * the payment stays, listed with its reversal, and the subsidy can then be paid again on
+ * 贷款台账. A payment already on a filed roster cannot be reversed (the server says which roster).
+ */
+function Payments({ townshipCode, year, quarter }: { townshipCode: string; year: number; quarter: number }) {
+  const can = useCan();
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ['loans', 'payments', townshipCode, year, quarter], queryFn: ({ signal }) => loansApi.payments({ townshipCode, year, quarter }, signal) });
+  const [reversing, setReversing] = useState<PaymentRecord | null>(null);
+  const [form] = Form.useForm<{ docNo: string; reason: string }>();
+  const reverse = useMutation({
+    mutationFn: (v: { docNo: string; reason: string }) => loansApi.reversePayment(reversing!.id, v),
+    onSuccess: async (r) => {
+      feedback.message.success(`已冲销贴息兑付 ${formatYuanText(r.amountFen)}，退回${r.accountName}，余额 ${formatYuanText(r.balanceAfterFen)}；该笔贴息可重新兑付`);
+      setReversing(null);
+      await qc.invalidateQueries({ queryKey: ['loans'] });
+    },
+  });
+  const mayReverse = (p: PaymentRecord) => !p.reversal && !p.rosterId && can(p.payer === 'coop' ? 'loan:disburse' : 'loan:subsidy:finance-bureau');
+  return (
+    <>
+      <Table
+        size="small"
+        rowKey="id"
+        loading={q.isLoading}
+        pagination={false}
+        dataSource={q.data?.items ?? []}
+        columns={[
+          { title: '兑付日期', dataIndex: 'paidOn', width: 110 },
+          { title: '贷款编号', dataIndex: 'loanNo' },
+          { title: '领款人', dataIndex: 'payeeName' },
+          { title: '贴息（元）', dataIndex: 'amountFen', align: 'right', render: (v, r) => (r.reversal ? <Typography.Text delete><Money fen={v} /></Typography.Text> : <Money fen={v} />) },
+          { title: '凭证号', dataIndex: 'voucherNo' },
+          { title: '花名册', dataIndex: 'rosterNo', render: (v) => v ?? '—' },
+          {
+            title: '状态',
+            key: 's',
+            render: (_, r) =>
+              r.reversal ? (
+                <Space direction="vertical" size={0}>
+                  <Tag color="red">已冲销</Tag>
+                  <Typography.Text type="secondary">
+                    {r.reversal.reversedOn} {r.reversal.createdByName ?? ''}（{r.reversal.docNo}）：{r.reversal.reason}
+                  </Typography.Text>
+                </Space>
+              ) : (
+                <Tag color="green">有效</Tag>
+              ),
+          },
+          {
+            title: '',
+            key: 'x',
+            render: (_, r) =>
+              mayReverse(r) ? (
+                <Button
+                  size="small"
+                  type="link"
+                  danger
+                  onClick={() => {
+                    form.resetFields();
+                    setReversing(r);
+                  }}
+                >
+                  冲销
+                </Button>
+              ) : null,
+          },
+        ]}
+      />
+      <Modal
+        open={!!reversing}
+        title={reversing ? `冲销 ${reversing.payeeName} 的贴息兑付（凭证 ${reversing.voucherNo}）` : ''}
+        okText="冲销"
+        okButtonProps={{ danger: true, loading: reverse.isPending }}
+        onCancel={() => setReversing(null)}
+        onOk={() => form.validateFields().then((v) => reverse.mutateAsync(v)).catch(() => undefined)}
+        destroyOnHidden
+      >
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          message="原兑付记录保留，另记一笔冲销并将贴息退回兑付账户；冲销后该笔贴息可重新兑付一次。已列入花名册的兑付不能冲销。"
+        />
+        <Form form={form} layout="vertical">
+          <Form.Item name="docNo" label="冲销单据号" rules={[zodRule(reversePaymentBody.shape.docNo)]}>
+            <Input maxLength={60} />
+          </Form.Item>
+          <Form.Item name="reason" label="冲销理由" rules={[zodRule(reversePaymentBody.shape.reason)]}>
+            <Input.TextArea rows={3} maxLength={500} placeholder="如：兑付金额录错、领款人有误" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
   );
 }
 

@@ -24,7 +24,7 @@ const DELIVERY = [
   { value: 'phone_then_paper', label: '电话告知后补送书面通知' },
 ];
 
-/** 待办与通知: the finance office's deadline queue, decisions told to the station, and the households' decision notices. */
+/** 待办与通知: the finance office's and the county finance bureau's deadline queue, decisions told to the station, and the households' decision notices. */
 export default function TodoPage() {
   const can = useCan();
   const finance = can('loan:subsidy:finance-office') || can('loan:subsidy:finance-bureau');
@@ -38,6 +38,9 @@ export default function TodoPage() {
 }
 
 function FinanceQueue() {
+  const can = useCan();
+  // the bureau's own kinds mean nothing to a finance office
+  const bureau = can('loan:subsidy:finance-bureau');
   const q = useQuery({ queryKey: ['loans', 'finance-todo'], queryFn: ({ signal }) => api.get<Todo>('/api/loans/funds/todo', undefined, signal) });
   const d = q.data;
   return (
@@ -48,7 +51,7 @@ function FinanceQueue() {
           {d && <Badge count={d.overdue} title="已逾期" />}
         </Space>
       }
-      extra={d?.counts.map((c) => (
+      extra={d?.counts.filter((c) => bureau || (c.kind !== 'allocation' && c.kind !== 'claim_review')).map((c) => (
         <Tag key={c.kind} color={c.overdue ? 'red' : 'default'}>
           {c.label} {c.count}
           {c.overdue ? `（逾期 ${c.overdue}）` : ''}
@@ -57,13 +60,14 @@ function FinanceQueue() {
     >
       <Table
         size="small"
-        rowKey={(r) => `${r.kind}-${r.townshipCode}-${r.year}-${r.quarter}`}
+        rowKey={(r) => `${r.kind}-${r.townshipCode}-${r.year}-${r.quarter}-${r.title}`}
         loading={q.isLoading}
         pagination={false}
         dataSource={d?.items ?? []}
         rowClassName={(r) => (r.overdue ? 'row-overdue' : '')}
         columns={[
           { title: '事项', dataIndex: 'kindLabel', render: (v, r) => <Tag color={r.overdue ? 'red' : 'blue'}>{v}</Tag> },
+          { title: '承办', dataIndex: 'actorLabel' },
           { title: '乡镇', dataIndex: 'townshipName' },
           { title: '季度', dataIndex: 'quarterLabel' },
           { title: '说明', dataIndex: 'detail' },
