@@ -273,6 +273,26 @@ describe('贴息资金一个季度', () => {
     paidFen = loans[0].subsidy.amountFen + loans[1].subsidy.amountFen;
   });
 
+  it('the coop corrects a payment by reversal on 贴息结算 › 兑付记录, and pays the farmer again', async () => {
+    await cp.goto(`/loans/subsidy?township=${township}&year=${PREV.year}&quarter=${PREV.quarter}&tab=payments`);
+    const row = cp.getByRole('row').filter({ hasText: `PZ-${stamp}-1` });
+    await row.getByRole('button', { name: /冲\s*销/ }).click();
+    const modal = cp.getByRole('dialog');
+    await modal.getByLabel('冲销单据号').fill(`CX-${stamp}`);
+    await modal.getByLabel('冲销理由').fill('凭证号录错');
+    await modal.getByRole('button', { name: /^冲\s*销$/ }).click();
+    await row.getByText('已冲销').waitFor({ timeout: 30_000 });
+    await row.getByText(/凭证号录错/).waitFor();
+    expect((await call(cp, 'GET', `/api/loans/loans/${loans[1].id}`)).body.subsidy.status).toBe('earned');
+    // the subsidy is paid again, with the right voucher
+    const drawer = await openLoan(cp, loans[1].loanNo);
+    await pickDate(drawer, '兑付日期', loans[1].maturityDate);
+    await drawer.getByLabel('凭证号').fill(`PZ-${stamp}-1b`);
+    await drawer.getByRole('button', { name: /兑付贴息/ }).click();
+    await drawer.getByText('已兑付', { exact: true }).first().waitFor({ timeout: 30_000 });
+    await cp.keyboard.press('Escape');
+  });
+
   it('quarter end: the finance office settles — carry-over, refund or top-up follows from the figures', async () => {
     await fp.goto(`/loans/subsidy?year=${PREV.year}&quarter=${PREV.quarter}`);
     await fp.getByRole('tab', { name: '季末结算' }).click();
@@ -342,6 +362,12 @@ describe('贴息资金一个季度', () => {
     await fp.getByRole('tab', { name: '提款报账' }).click();
     await fp.getByRole('button', { name: /份花名册申请报账/ }).click();
     await fp.getByText('待财政局审核').first().waitFor({ timeout: 30_000 });
+    // the claim waits in the county finance bureau's own queue, with its deadline
+    const claim = (await call(bp, 'GET', `/api/loans/funds/claims?townshipCode=${township}`)).body.items.find((c: { status: string }) => c.status === 'submitted');
+    await bp.goto('/loans/todo');
+    const todoRow = bp.getByRole('row').filter({ hasText: claim.claimNo });
+    await todoRow.getByText('报账审核').waitFor({ timeout: 30_000 });
+    await todoRow.getByText('县财政局').waitFor();
     await bp.goto(`/loans/subsidy?township=${township}&year=${PREV.year}&quarter=${PREV.quarter}`);
     await bp.getByRole('tab', { name: '提款报账' }).click();
     await bp.getByRole('button', { name: '审核' }).or(bp.getByRole('link', { name: '审核' })).first().click();
