@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '@fupin/shared';
 import { addDays, toDayNumber } from '@fupin/shared/date';
 import { startTestApp, type Client, type TestApp } from '../../test/harness';
-import { as, COUNTY, EAST_V1, makeHousehold, seedCounty, TODAY, WEST_V1 } from '../test-fixtures';
+import { as, COUNTY, EAST_V1, makeHousehold, seedCounty, setupYear, TODAY, WEST_V1 } from '../test-fixtures';
 
 let t: TestApp;
 const HEADERS = ['借款人姓名', '身份证号', '贷款金额（元）', '年利率', '发放日期', '到期日期', '已还本金（元）', '结清日期', '最近还款日期', '贷款用途/产业', '是否生产性', '合同号'];
@@ -20,6 +20,7 @@ async function person(village: string): Promise<Person> {
 beforeAll(async () => {
   t = await startTestApp();
   await seedCounty(t);
+  await setupYear(t);
   east = [await person(EAST_V1), await person(EAST_V1), await person(EAST_V1), await person(EAST_V1), await person(EAST_V1)];
   west = await person(WEST_V1);
 });
@@ -125,10 +126,26 @@ describe('历史贷款导入', () => {
     expect(audits[0].summary).toContain('新建 4 笔');
   });
 
-  it('an imported unpaid loan counts as an earlier loan not repaid for the household', async () => {
+  it('an imported unpaid loan is an earlier loan not repaid (第五条（3）); a closed one is not', async () => {
+    const clerk = await as(t, 'cun1');
+    const check = (householdId: number) => clerk.get(`/api/loans/eligibility?householdId=${householdId}&amountFen=500000&termMonths=12&production=true&industry=livestock`);
+    const unpaid = await check(east[1].householdId);
+    expect(unpaid.status, JSON.stringify(unpaid.body)).toBe(200);
     const l = (await loanByContract('LS-002'))!;
-    const open = await t.db.selectFrom('loan').select('id').where('household_id', '=', east[1].householdId).where('status', '=', 'active').execute();
-    expect(open.map((o) => o.id)).toContain(l.id);
+    expect(JSON.stringify(unpaid.body)).toContain(l.loan_no);
+    const closed = await check(east[2].householdId);
+    expect(closed.status).toBe(200);
+    expect(JSON.stringify(closed.body)).not.toContain('unpaid_loan');
+    expect(JSON.stringify(unpaid.body)).toContain('unpaid_loan');
+  });
+
+  it('a repayment recorded after import closes the loan and still computes no subsidy', async () => {
+    const l = (await loanByContract('LS-001'))!;
+    const r = await (await as(t, 'xys1')).post(`/api/loans/loans/${l.id}/repayments`, { paidOn: TODAY, principalFen: 2_000_000 });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ status: 'closed_on_time', outstandingFen: 0, subsidyStatus: 'not_applicable', subsidyFen: 0 });
+    const events = await t.db.selectFrom('loan_subsidy_event').select('event').where('loan_id', '=', l.id).execute();
+    expect(events.map((e) => e.event)).toEqual(['not_applicable']);
   });
 
   it('re-importing the same file changes nothing', async () => {
