@@ -19,7 +19,7 @@ import {
   type RateLevel,
 } from '../rules';
 import { teamService } from '../teams/service';
-import { evaluateMonth, householdNames, invalidateVisitRates, monthCounts, unpairedHouseholds, visitRatesVersion, type HouseholdEval, type OutcomeCounts } from './engine';
+import { countKeyOf, evaluateMonth, householdNames, invalidateVisitRates, monthCounts, unpairedHouseholds, visitRatesVersion, type HouseholdEval, type OutcomeCounts } from './engine';
 import { rateRepo } from './repository';
 import type { GroupBy, HouseholdRateItem, PutRuleBody, RateRow } from './schemas';
 
@@ -27,21 +27,6 @@ const MODULE = 'visits';
 const trendCache = new Map<string, { at: number; version: string; totals: ReturnType<typeof totalsOf> }>();
 const prefixOf = (code?: string) => (code ? areaPrefix(code) : undefined);
 const levelOf = (g: GroupBy): RateLevel => (g === 'unit' || g === 'cadre' ? 'person' : 'area');
-
-function keyOf(g: GroupBy, e: HouseholdEval): string | null {
-  switch (g) {
-    case 'county':
-      return e.countyCode;
-    case 'township':
-      return e.townshipCode;
-    case 'village':
-      return e.villageCode;
-    case 'unit':
-      return e.result.responsible ? String(e.result.responsible.unitOrgId) : null;
-    case 'cadre':
-      return e.result.responsible ? `${e.countyCode}:${e.result.responsible.cadreId}` : null;
-  }
-}
 
 function totalsOf(outcomes: Outcome[], level: RateLevel) {
   const t = aggregateRate(outcomes, level);
@@ -55,7 +40,7 @@ function* outcomesOf(c: OutcomeCounts): Generator<Outcome> {
 async function groupRows(db: Db, rows: HouseholdEval[], g: GroupBy): Promise<RateRow[]> {
   const groups = new Map<string, Outcome[]>();
   for (const e of rows) {
-    const k = keyOf(g, e);
+    const k = countKeyOf(g, e);
     if (k === null) continue;
     const list = groups.get(k);
     if (list) list.push(e.result.outcome);
