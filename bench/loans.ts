@@ -19,7 +19,7 @@ import { addDays, daysBetween } from '../packages/shared/src/date';
 import { subsidyFen } from '../packages/shared/src/subsidy';
 import { bootstrap } from '../packages/server/src/bootstrap';
 import { createDb, createPool, type Db } from '../packages/server/src/db/db';
-import { startEmbeddedPostgres } from '../packages/server/src/db/embedded';
+import { openBenchDatabase } from './db';
 import { migrate } from '../packages/server/src/db/migrate';
 import { systemCtx } from '../packages/server/src/http/context';
 import { fundService } from '../packages/server/src/loans/funds/service';
@@ -34,36 +34,6 @@ const T = Number(values.townships);
 const COUNTY = '341299';
 const Y = Number(new Date().toISOString().slice(0, 4)) - 1; // a finished year: its quarters can be settled
 const log = (m: string) => console.log(`[bench:loans] ${m}`);
-
-async function openDatabase() {
-  if (process.env.DATABASE_URL) {
-    const name = `fupin_bench_loans_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      close: async () => {
-        const a = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fupin-bench-loans-'));
-  const h = await startEmbeddedPostgres({ dataDir: dir, port: 59000 + Math.floor(Math.random() * 900) });
-  return {
-    url: h.url,
-    close: async () => {
-      await h.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 const township = (t: number) => `${COUNTY}${String(t).padStart(3, '0')}`;
 const village = (t: number, v: number) => `${township(t)}${String(v).padStart(3, '0')}`;
@@ -182,7 +152,7 @@ async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> 
 }
 
 async function main() {
-  const h = await openDatabase();
+  const h = await openBenchDatabase('fupin-bench-loans');
   const pool = createPool(h.url, 10);
   try {
     await migrate(pool);

@@ -24,7 +24,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { hashPassword } from '../packages/server/src/auth/password';
 import { bootstrap } from '../packages/server/src/bootstrap';
 import { createDb, createPool } from '../packages/server/src/db/db';
-import { startEmbeddedPostgres } from '../packages/server/src/db/embedded';
+import { openBenchDatabase } from './db';
 import { migrate } from '../packages/server/src/db/migrate';
 import { DEMO_PASSWORD, loadDemo, planRegion, type DemoScale } from '../packages/server/src/demo/generate';
 import { renderReport, type BenchResult, type HttpResult, type LoadResult } from './report';
@@ -49,36 +49,6 @@ const log = (m: string) => console.log(`[bench] ${m}`);
 
 // ---------------------------------------------------------------------------------------------
 // Database
-
-async function openDatabase(): Promise<{ url: string; close: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const name = `fupin_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      close: async () => {
-        const a = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fupin-bench-'));
-  const h = await startEmbeddedPostgres({ dataDir: dir, port: 57000 + Math.floor(Math.random() * 2000) });
-  return {
-    url: h.url,
-    close: async () => {
-      await h.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Demo load vs plain COPY of the same rows
@@ -346,7 +316,7 @@ async function machine(url: string) {
 }
 
 async function main() {
-  const db = await openDatabase();
+  const db = await openBenchDatabase('fupin-bench');
   try {
     const pool = createPool(db.url, 4);
     await migrate(pool);
