@@ -91,11 +91,29 @@ function insertArrays(tx: Tx, table: string, columns: [string, string][], rows: 
   return sql`INSERT INTO ${sql.table(table)} (${sql.join(cols)}) OVERRIDING SYSTEM VALUE SELECT ${sql.join(select)} FROM unnest(${sql.join(arrays)}) AS ${alias}`.execute(tx);
 }
 
-/** `h` household ids and `p` person ids from the tables' identity sequences, in one round trip. */
+// The sequences' names, looked up once per process: passed to nextval() as a constant.
+let sequences: Promise<{ h: string; p: string }> | null = null;
+const sequenceNames = (tx: Tx) =>
+  (sequences ??= sql<{ h: string; p: string }>`SELECT pg_get_serial_sequence('household', 'id') AS h, pg_get_serial_sequence('person', 'id') AS p`
+    .execute(tx)
+    .then((r) => r.rows[0])
+    .catch((e) => {
+      sequences = null;
+      throw e;
+    }));
+
+/**
+ * `h` household ids and `p` person ids from the tables' identity sequences, in one round trip.
+ * The sequence is named as a constant: written as `nextval(pg_get_serial_sequence(…))` the name
+ * was looked up in the catalogue once per row, which was three quarters of the cost (90,000 ids:
+ * 430 ms → 120 ms, measured). Plain nextval — the sequences keep cache 1 — stays correct under
+ * concurrent imports and saves with no lock of ours; see docs/registry-import.md.
+ */
 async function allocIds(tx: Tx, h: number, p: number): Promise<[number[], number[]]> {
+  const seq = await sequenceNames(tx);
   const r = await sql<{ h: number[]; p: number[] }>`
-    SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('household', 'id')) FROM generate_series(1, ${h}::int)) AS h,
-           ARRAY(SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, ${p}::int)) AS p`.execute(tx);
+    SELECT ARRAY(SELECT nextval(${sql.lit(seq.h)}::regclass) FROM generate_series(1, ${h}::int)) AS h,
+           ARRAY(SELECT nextval(${sql.lit(seq.p)}::regclass) FROM generate_series(1, ${p}::int)) AS p`.execute(tx);
   return [r.rows[0].h.map(Number), r.rows[0].p.map(Number)];
 }
 
