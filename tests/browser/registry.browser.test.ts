@@ -218,4 +218,40 @@ describe('registry in the browser', () => {
       await clerk.context.close();
     }
   });
+  it('merges another household found by name on 动态调整, asking each incoming member’s relation to the head', async () => {
+    const clerk = await loggedIn('village_clerk');
+    try {
+      const { page, user } = clerk;
+      const a = await call(page, 'POST', '/api/registry/households', household(user.areaCode, idOf(51, '1970-03-04'), '并户甲'));
+      const b = await call(page, 'POST', '/api/registry/households', household(user.areaCode, idOf(53, '1972-06-07'), '并户乙'));
+      expect([a.status, b.status]).toEqual([200, 200]);
+      await page.goto(`/registry/households/${a.body.id}`);
+      await page.getByRole('button', { name: /动态调整/ }).click();
+      const modal = page.locator('.ant-modal').filter({ hasText: '动态调整：并户甲户' });
+      await modal.waitFor();
+      const option = (text: string) => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: text }).first();
+      await modal.getByLabel('变动类型').click();
+      await option('并户').click();
+      // the other household is found by its head's name, not by an internal number
+      await modal.getByLabel('被并户').fill('并户乙');
+      await option(`并户乙户（`).click();
+      await modal.getByText('并入的成员').waitFor();
+      await modal.getByRole('button', { name: /保\s*存/ }).click();
+      await modal.getByText('请选择并户乙与本户户主的关系').waitFor();
+      await modal.getByLabel('并户乙与本户户主的关系').fill('兄弟');
+      await option('兄弟姐妹').click();
+      await modal.getByRole('button', { name: /保\s*存/ }).click();
+      await modal.waitFor({ state: 'detached' });
+      await page.getByRole('cell', { name: '并户乙', exact: true }).first().waitFor();
+      const merged = await call(page, 'GET', `/api/registry/households/${a.body.id}`);
+      expect(merged.body.members.filter((m: { status: string }) => m.status === 'active').map((m: { name: string; relation: string }) => [m.name, m.relation]).sort()).toEqual([
+        ['并户乙', 'sibling'],
+        ['并户甲', 'head'],
+      ]);
+      const gone = await call(page, 'GET', `/api/registry/households/${b.body.id}`);
+      expect(gone.body.status).toBe('cancelled');
+    } finally {
+      await clerk.context.close();
+    }
+  });
 });

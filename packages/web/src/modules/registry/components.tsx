@@ -1,9 +1,10 @@
 import { EyeOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Select, Tag, Tooltip, type SelectProps } from 'antd';
-import { useState, type ComponentType, type ReactNode } from 'react';
+import { useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { useDict } from '../../api/dicts';
 import { useCan } from '../../auth/session';
-import { STATUS_COLOR, STATUS_OPTIONS } from './api';
+import { registryApi, STATUS_COLOR, STATUS_OPTIONS } from './api';
 
 export function StatusTag({ status, label }: { status: string; label?: string }) {
   return <Tag color={STATUS_COLOR[status] ?? 'default'}>{label ?? STATUS_OPTIONS.find((s) => s.value === status)?.label ?? status}</Tag>;
@@ -13,6 +14,28 @@ export function StatusTag({ status, label }: { status: string; label?: string })
 export function DictSelect({ type, ...rest }: { type: string } & Omit<SelectProps, 'options'>) {
   const d = useDict(type);
   return <Select allowClear placeholder="请选择" loading={d.loading} options={d.items.filter((i) => i.enabled).map((i) => ({ value: i.code, label: i.label }))} {...rest} />;
+}
+
+/**
+ * Another household of the register, found by head name or household number among those the
+ * caller may see — a clerk never has to know the internal id behind a household page.
+ */
+export function HouseholdPicker({ exclude, ...rest }: { exclude?: number } & Omit<SelectProps<number>, 'options' | 'showSearch' | 'filterOption' | 'onSearch'>) {
+  const [typed, setTyped] = useState('');
+  const [keyword, setKeyword] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setKeyword(typed.trim()), 300);
+    return () => clearTimeout(t);
+  }, [typed]);
+  const q = useQuery({
+    queryKey: ['registry', 'household-picker', keyword],
+    queryFn: ({ signal }) => registryApi.households({ keyword: keyword || undefined, pageSize: 20 }, signal),
+    placeholderData: keepPreviousData,
+  });
+  const options = (q.data?.items ?? [])
+    .filter((h) => h.id !== exclude && h.status !== 'cancelled')
+    .map((h) => ({ value: h.id, label: `${h.headName ?? '（无户主）'}户（${h.villageName ?? ''} ${h.householdNo}）` }));
+  return <Select<number> showSearch={{ filterOption: false, onSearch: setTyped }} loading={q.isFetching} options={options} placeholder="输入户主姓名或户编号查找" notFoundContent={q.isFetching ? '查找中…' : '没有找到（只列出您辖区内未注销的户）'} {...rest} />;
 }
 
 export const YES_NO = [

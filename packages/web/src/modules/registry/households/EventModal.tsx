@@ -1,12 +1,12 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, DatePicker, Form, Input, InputNumber, Modal, Select, Table } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, DatePicker, Form, Input, Modal, Select, Table } from 'antd';
 import dayjs from 'dayjs';
 import { eventFieldLabels } from '@fupin/server/src/registry/events/schemas';
 import { feedback } from '../../../app/feedback';
 import { AreaTreeSelect } from '../../../components/AreaTreeSelect';
 import { stripBlanks } from '../../../lib/form';
 import { EVENT_OPTIONS, registryApi, type HouseholdDetail } from '../api';
-import { DictSelect } from '../components';
+import { DictSelect, HouseholdPicker } from '../components';
 import { MemberFields } from './HouseholdForm';
 
 const ADDS = new Set(['birth', 'marriage_in', 'move_in', 'member_add']);
@@ -20,6 +20,14 @@ export function EventModal({ household, onClose }: { household: HouseholdDetail;
   const personId = Form.useWatch('personId', form) as number | undefined;
   const personIds = (Form.useWatch('personIds', form) as number[] | undefined) ?? [];
   const newHead = Form.useWatch('newHeadPersonId', form) as number | undefined;
+  const fromHouseholdId = Form.useWatch('fromHouseholdId', form) as number | undefined;
+  // 并户: the server needs each incoming member's relation to this head, so the form asks for it
+  const merging = useQuery({
+    queryKey: ['registry', 'household', fromHouseholdId],
+    queryFn: ({ signal }) => registryApi.household(fromHouseholdId!, signal),
+    enabled: kind === 'merge' && fromHouseholdId != null,
+  });
+  const incoming = kind === 'merge' && merging.data && merging.data.id === fromHouseholdId ? merging.data.members.filter((m) => m.status === 'active') : [];
   const active = household.members.filter((m) => m.status === 'active');
   const head = active.find((m) => m.relation === 'head');
   const leaving = kind && ONE_LEAVES.has(kind) ? (personId ? [personId] : []) : kind === 'move_out' || kind === 'split' ? personIds : [];
@@ -48,6 +56,9 @@ export function EventModal({ household, onClose }: { household: HouseholdDetail;
     if (kind === 'split') {
       body.newRelations = Object.fromEntries(Object.entries((v.newRelations ?? {}) as Record<string, string | undefined>).filter(([, r]) => r));
       body.relations = relations;
+    } else if (kind === 'merge') {
+      const inc = (v.incoming ?? {}) as Record<string, string | undefined>;
+      body.relations = { ...relations, ...Object.fromEntries(Object.entries(inc).filter(([, r]) => r)) };
     } else if (kind !== 'member_remove' && !ADDS.has(kind!)) body.relations = relations;
     if (kind === 'member_remove') delete body.date;
     save.mutate(body);
@@ -79,8 +90,8 @@ export function EventModal({ household, onClose }: { household: HouseholdDetail;
         )}
         {kind === 'move' && (
           <>
-            <Form.Item name="toHouseholdId" label="迁入户（户页面地址中的编号）" rules={[{ required: true, message: '请填写迁入户' }]}>
-              <InputNumber min={1} style={{ width: 200 }} />
+            <Form.Item name="toHouseholdId" label="迁入户" rules={[{ required: true, message: '请选择迁入户' }]}>
+              <HouseholdPicker exclude={household.id} />
             </Form.Item>
             <Form.Item name="relation" label="与迁入户户主的关系" rules={[{ required: true, message: '请选择' }]}>
               <DictSelect type="relation" />
@@ -92,13 +103,35 @@ export function EventModal({ household, onClose }: { household: HouseholdDetail;
             type="info"
             showIcon
             style={{ marginBottom: 12 }}
-            title="并户：被并户的全部在册成员并入本户，原户注销。保存时系统会要求填写每名并入成员与本户户主的关系（按成员编号）。"
+            title="并户：被并户的全部在册成员并入本户，原户注销。请填写每名并入成员与本户户主的关系。"
           />
         )}
         {kind === 'merge' && (
-          <Form.Item name="fromHouseholdId" label="被并户（户页面地址中的编号）" rules={[{ required: true, message: '请填写被并户' }]}>
-            <InputNumber min={1} style={{ width: 200 }} />
+          <Form.Item name="fromHouseholdId" label="被并户" rules={[{ required: true, message: '请选择被并户' }]}>
+            <HouseholdPicker exclude={household.id} />
           </Form.Item>
+        )}
+        {incoming.length > 0 && (
+          <Table
+            size="small"
+            pagination={false}
+            rowKey="id"
+            style={{ marginBottom: 12 }}
+            dataSource={incoming}
+            columns={[
+              { title: '并入的成员', dataIndex: 'name' },
+              { title: '原关系', dataIndex: 'relationLabel' },
+              {
+                title: '与本户户主的关系',
+                key: 'rel',
+                render: (_, m) => (
+                  <Form.Item name={['incoming', String(m.id)]} style={{ marginBottom: 0 }} rules={[{ required: true, message: `请选择${m.name}与本户户主的关系` }]}>
+                    <DictSelect type="relation" showSearch={{ optionFilterProp: 'label' }} style={{ width: 160 }} aria-label={`${m.name}与本户户主的关系`} />
+                  </Form.Item>
+                ),
+              },
+            ]}
+          />
         )}
         {kind === 'split' && (
           <>

@@ -38,7 +38,7 @@ export default function NoticePrintPage() {
         columns={p.columns.map((c) => ({ key: c.key, title: c.title, align: c.key === 'income' || c.key === 'memberCount' || c.key === 'seq' ? 'center' : 'left', render: (r: Row) => String(r[c.key] ?? '') }))}
         rows={p.rows}
         rowKey={(r, i) => `${r.seq ?? i}`}
-        signatures={[p.issuer + '（盖章）', '监督电话：____________']}
+        signatures={[p.issuer + '（盖章）', '监督电话']}
         notes={<span>公示期间如有异议，请向村民委员会或乡镇扶贫工作站反映。</span>}
       />
     </Space>
