@@ -564,30 +564,31 @@ export async function importStaged(
   const sample: { sheet: string; rowNo: number; reason: string }[] = [];
   let processed = 0;
   let analyzed = false;
-  let after = '';
   let pending: Promise<void> | null = null;
-  for (;;) {
-    const keys = await ph.time('read.keys', () => db
-      .selectFrom('registry_import_row')
-      .select('hh_key')
-      .distinct()
-      .where('import_id', '=', importId)
-      .where('hh_key', '>', after)
-      .orderBy('hh_key')
-      .limit(BATCH)
-      .execute());
-    if (!keys.length) break;
-    const from = after;
-    after = keys[keys.length - 1].hh_key;
+  // The batches' bounds, in one statement: every BATCH-th household key (in the key index's order)
+  // and the last. Asked per batch instead (`DISTINCT hh_key … > last ORDER BY hh_key LIMIT 1000`)
+  // they cost 0.75–1.6 s for 20 batches in the benchmark (read.keys).
+  const bounds = (
+    await ph.time('read.keys', () =>
+      sql<{ hh_key: string }>`
+        SELECT hh_key FROM (
+          SELECT hh_key, row_number() OVER (ORDER BY hh_key) AS n, count(*) OVER () AS total
+          FROM (SELECT DISTINCT hh_key FROM registry_import_row WHERE import_id = ${importId}) k) x
+        WHERE n % ${BATCH} = 0 OR n = total
+        ORDER BY hh_key`.execute(db),
+    )
+  ).rows.map((r) => r.hh_key);
+  for (let b = 0; b < bounds.length; b++) {
+    const from = b ? bounds[b - 1] : null;
+    const to = bounds[b];
     // the batch's keys are a range of the key index: one range scan, not a probe per key
-    const rows = (await ph.time('read.rows', () => db
+    let q = db
       .selectFrom('registry_import_row')
       .select(['seq', 'sheet', 'row_no', 'hh_key', 'id_key', 'data'])
       .where('import_id', '=', importId)
-      .where('hh_key', '>', from)
-      .where('hh_key', '<=', after)
-      .orderBy('seq')
-      .execute())) as unknown as StagedRow[];
+      .where('hh_key', '<=', to);
+    if (from !== null) q = q.where('hh_key', '>', from);
+    const rows = (await ph.time('read.rows', () => q.orderBy('seq').execute())) as unknown as StagedRow[];
     const groups = new Map<string, StagedRow[]>();
     for (const r of rows) {
       // staged as the row's cells only; the field split follows the sheet's column map

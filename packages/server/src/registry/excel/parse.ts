@@ -93,10 +93,21 @@ export async function parseUpload(
   let seq = 0;
   let buffer: { seq: number; sheet: string; row_no: number; hh_key: string; id_key: string | null; data: string }[] = [];
   const client = pool ? await pool.connect() : null;
+  // One block in flight: while the database stores a block, the file goes on being read and the
+  // next block prepared (the database is another process; on two cores the two overlap). A second
+  // full block waits for the first, so memory stays at two blocks.
+  let inflight: Promise<void> | null = null;
   const flush = async () => {
     if (!buffer.length) return;
     const b = buffer;
     buffer = [];
+    if (inflight) await inflight;
+    inflight = store(b, seq);
+    // handled where it is awaited; without this a failure while the next block is read would be
+    // an unhandled rejection
+    inflight.catch(() => {});
+  };
+  const store = async (b: typeof buffer, rowsSoFar: number) => {
     const t = performance.now();
     if (client) {
       const lines = b.map((x) => [importId, x.seq, x.sheet, x.row_no, x.hh_key, x.id_key, x.data].map(copyText).join('\t')).join('\n') + '\n';
@@ -109,7 +120,7 @@ export async function parseUpload(
                   ${b.map((x) => x.hh_key)}::text[], ${b.map((x) => x.id_key)}::text[], ${b.map((x) => x.data)}::text[])
         AS t(s, sh, rn, k, ik, d)`.execute(db);
     ph.add('stage.insert', performance.now() - t);
-    await onProgress(seq);
+    await onProgress(rowsSoFar);
   };
 
   const source = format === 'xlsx' ? readXlsx(path) : readCsv(path);
@@ -200,10 +211,13 @@ export async function parseUpload(
       }
     }
     await flush();
+    if (inflight) await inflight;
   } catch (e) {
     if ((e as { code?: string }).code?.startsWith?.('E2')) throw e;
     throw regErrors.importFile(format === 'xlsx' ? `无法读取该 .xlsx 文件（文件已损坏或不是 Excel 2007 及以上格式）：${(e as Error).message}` : `无法读取该 CSV 文件：${(e as Error).message}`);
   } finally {
+    // never hand the connection back with a COPY still running on it
+    if (inflight) await inflight.catch(() => {});
     client?.release();
   }
   if (!sheets.length) throw regErrors.importFile('文件中没有找到可识别的表头：请使用导入模板，表头须包含“姓名”“身份证号”“与户主关系”等列');
