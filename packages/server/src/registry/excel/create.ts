@@ -136,6 +136,14 @@ async function nextNumbers(tx: Tx, county: string, villages: string[]): Promise<
 /** A text[] literal (dictionary codes; quoted so any text survives). */
 const textArray = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 
+/** A resident ID claimed in the meantime (person_id_index's unique key) as the import's own error. */
+function claimConflict(e: unknown): AppError | null {
+  const x = e as { code?: string; constraint?: string; detail?: string };
+  if (x?.code !== '23505' || x.constraint !== 'person_id_index_pkey') return null;
+  const id = /\(id_number\)=\(([^)]*)\)/.exec(x.detail ?? '')?.[1] ?? '';
+  return new AppError(409, 'E2002', `身份证号码 ${maskIdNumber(id)} 已在另一户中在册`);
+}
+
 export async function createHouseholds(tx: Tx, ctx: Ctx, plans: Plan[], day: string, ph: Phases): Promise<number[]> {
   if (!plans.length) return [];
   const byCounty = new Map<string, Plan[]>();
@@ -153,19 +161,21 @@ export async function createHouseholds(tx: Tx, ctx: Ctx, plans: Plan[], day: str
     let k = 0;
     for (const p of list) personIds.push(p.draft.members.map(() => pIds[k++]));
 
-    // 1. the resident-ID claims, pointing at their person at once; one already held fails the batch
+    // 1. the resident-ID claims, pointing at their person at once. The batch was matched against
+    // the ID index just before, so a claim can only collide with a concurrent save: then the
+    // unique key fails the batch (and, household by household, the one concerned) with the
+    // import's own message. A plain INSERT is half the cost of `ON CONFLICT DO NOTHING RETURNING`
+    // (70,000 claims: 0.54–0.67 s against 1.0–1.4 s, measured alternately on one database).
     const claimIds = list.flatMap((p) => p.draft.members.map((m) => m.residentId));
-    const claimed = await ph.time('write.claimIds', () =>
-      sql<{ id_number: string }>`
+    await ph.time('write.claimIds', () =>
+      sql`
         INSERT INTO person_id_index (id_number, county_code, person_id)
-        SELECT x, ${county}, pid FROM unnest(${claimIds}::text[], ${pIds}::bigint[]) AS t(x, pid)
-        ON CONFLICT (id_number) DO NOTHING
-        RETURNING id_number`.execute(tx),
+        SELECT x, ${county}, pid FROM unnest(${claimIds}::text[], ${pIds}::bigint[]) AS t(x, pid)`
+        .execute(tx)
+        .catch((e) => {
+          throw claimConflict(e) ?? e;
+        }),
     );
-    if (claimed.rows.length !== claimIds.length) {
-      const got = new Set(claimed.rows.map((r) => r.id_number));
-      throw new AppError(409, 'E2002', `身份证号码 ${maskIdNumber(claimIds.find((x) => !got.has(x)) ?? '')} 已在另一户中在册`);
-    }
 
     // 2. numbers: the same lock per village as a single save takes (householdRepo.nextHouseholdNo)
     const byVillage = new Map<string, Plan[]>();

@@ -228,6 +228,19 @@ describe('importing the template', () => {
     expect(reasons).toMatch(/已在永安村的另一户中在册/);
   });
 
+  it('refuses only the household whose resident ID is claimed between matching and writing, and writes the rest of the batch', async () => {
+    const a = family();
+    const b = family();
+    // A claim the match does not see (it joins the ID index to a person) but the write collides
+    // with — as a save committed between the two would.
+    await t.db.insertInto('person_id_index').values({ id_number: b.members[1].身份证号, county_code: '451226', person_id: 999_999_999 }).execute();
+    const r = await upload(w.stationA, 'race.xlsx', await templateBook([a.household, b.household], [...a.members, ...b.members]));
+    expect(r.body).toMatchObject({ status: 'done', created: 1, failedHouseholds: 1, failedRows: 4 });
+    expect(r.body.errorSample.map((s: any) => s.reason)).toEqual([expect.stringMatching(/^身份证号码 \d{4}\*+\d{3}[\dX] 已在另一户中在册$/)]);
+    expect(await t.db.selectFrom('person').select('id').where('id_number', 'in', b.members.map((m) => m.身份证号)).execute()).toEqual([]);
+    expect(await t.db.selectFrom('person').select('id').where('id_number', 'in', a.members.map((m) => m.身份证号)).execute()).toHaveLength(3);
+  });
+
   it('keeps an importer to their own jurisdiction: the township-A station cannot import into village B', async () => {
     const a = family(REGION.villageB);
     const r = await upload(w.stationA, 'other-village.xlsx', await templateBook([a.household], a.members));
