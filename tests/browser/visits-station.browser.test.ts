@@ -58,6 +58,36 @@ describe('走访记录与整改', () => {
     expect(task).toMatchObject({ status: 'closed', evidence: '已协调住建部门维修屋顶，入户核实', ownerCadreName: visit.cadreName });
     await context.close();
   });
+
+  it('lets the village clerk record a paper visit of a cadre without a login (代录走访), credited to the cadre paired that day', async () => {
+    const clerk = demoUser('village_clerk');
+    const { context, page } = await newPage(browser);
+    await login(page, clerk.username, clerk.password);
+    const pairings = await call(page, 'GET', '/api/visits/pairings?current=true&pageSize=50');
+    const pairing = pairings.body.items.find((p: { cadreStatus: string }) => p.cadreStatus === 'active');
+    expect(pairing).toBeDefined();
+
+    await page.goto('/visits/records');
+    await page.getByRole('button', { name: '代录走访' }).click();
+    const dialog = page.locator('.ant-modal').filter({ hasText: '代录走访' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: /^保\s*存$/ }).click();
+    await dialog.getByText('请选择农户').waitFor();
+    await dialog.getByLabel('农户').fill(pairing.householdNo);
+    await option(page, pairing.householdNo).click();
+    await dialog.getByText('电话联系', { exact: true }).click();
+    await dialog.locator('.ant-form-item').filter({ hasText: '住房安全' }).getByText('有问题').click();
+    const problem = `厨房屋顶漏雨-${unique()}`;
+    await dialog.getByLabel('发现的问题').fill(problem);
+    await dialog.getByRole('button', { name: /^保\s*存$/ }).click();
+    await page.getByText(`帮扶干部 ${pairing.cadreName}`).first().waitFor({ timeout: 30_000 });
+
+    const visits = await call(page, 'GET', `/api/visits?householdId=${pairing.householdId}&pageSize=20`);
+    const saved = visits.body.items.find((v: { problems: string | null }) => v.problems === problem);
+    expect(saved).toMatchObject({ cadreId: pairing.cadreId, kind: 'phone', source: 'web' });
+    expect(saved.checks).toMatchObject({ housing: false, food: true, water: true });
+    await context.close();
+  });
 });
 
 describe('走访规则与豁免', () => {

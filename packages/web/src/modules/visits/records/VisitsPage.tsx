@@ -6,6 +6,7 @@ import { FilterBar, ListCard } from '../../../components/ListPage';
 import { useListParams } from '../../../lib/useListParams';
 import { useCan } from '../../../auth/session';
 import { visitsApi, type TaskItem, type VisitItem } from '../api';
+import { RecordVisitModal } from './RecordVisitModal';
 import { CloseTaskModal, CreateTaskModal } from './TaskForms';
 
 const KINDS = [
@@ -40,6 +41,7 @@ export default function VisitsPage() {
   const [open, setOpen] = useState<VisitItem | null>(null);
   const [raise, setRaise] = useState<VisitItem | null>(null);
   const [closing, setClosing] = useState<TaskItem | null>(null);
+  const [recording, setRecording] = useState(false);
   const tab = list.filters.tab ?? 'visits';
   const q = useQuery({
     queryKey: ['visits', 'records', list.query],
@@ -128,15 +130,22 @@ export default function VisitsPage() {
         </FilterBar>
       }
       actions={
-        <Select
-          value={tab}
-          style={{ width: 120 }}
-          onChange={(v) => list.setFilters({ tab: v })}
-          options={[
-            { value: 'visits', label: '走访记录' },
-            { value: 'tasks', label: '问题整改' },
-          ]}
-        />
+        <Space>
+          {can('visit:record') && (
+            <Button type="primary" onClick={() => setRecording(true)}>
+              代录走访
+            </Button>
+          )}
+          <Select
+            value={tab}
+            style={{ width: 120 }}
+            onChange={(v) => list.setFilters({ tab: v })}
+            options={[
+              { value: 'visits', label: '走访记录' },
+              { value: 'tasks', label: '问题整改' },
+            ]}
+          />
+        </Space>
       }
     >
       {tab === 'visits' ? (
@@ -167,7 +176,7 @@ export default function VisitsPage() {
                 {checkTags(open.checks)}
               </Space>
             </Descriptions.Item>
-            <Descriptions.Item label="收入变化">{{ up: '增加', same: '持平', down: '减少' }[open.incomeChange ?? 'same'] ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="收入变化">{open.incomeChange ? { up: '增加', same: '持平', down: '减少' }[open.incomeChange] : '未问'}</Descriptions.Item>
             <Descriptions.Item label="发现的问题">{open.problems ?? '—'}</Descriptions.Item>
             <Descriptions.Item label="帮扶措施">{open.helpGiven ?? '—'}</Descriptions.Item>
             <Descriptions.Item label="宣讲政策">{open.policiesExplained ?? '—'}</Descriptions.Item>
@@ -195,6 +204,7 @@ export default function VisitsPage() {
         </Drawer>
       )}
       {raise && <CreateTaskModal visit={raise} onClose={() => setRaise(null)} />}
+      {recording && <RecordVisitModal onClose={() => setRecording(false)} />}
       {closing && <CloseTaskModal task={closing} onClose={() => setClosing(null)} />}
     </ListCard>
   );
