@@ -218,7 +218,7 @@ describe('registry in the browser', () => {
       await clerk.context.close();
     }
   });
-  it('merges another household found by name on 动态调整, asking each incoming member’s relation to the head', async () => {
+  it('records a marriage in with every member field, then merges another household found by name, asking each incoming member’s relation to the head', async () => {
     const clerk = await loggedIn('village_clerk');
     try {
       const { page, user } = clerk;
@@ -226,10 +226,29 @@ describe('registry in the browser', () => {
       const b = await call(page, 'POST', '/api/registry/households', household(user.areaCode, idOf(53, '1972-06-07'), '并户乙'));
       expect([a.status, b.status]).toEqual([200, 200]);
       await page.goto(`/registry/households/${a.body.id}`);
-      await page.getByRole('button', { name: /动态调整/ }).click();
       const modal = page.locator('.ant-modal').filter({ hasText: '动态调整：并户甲户' });
-      await modal.waitFor();
       const option = (text: string) => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: text }).first();
+
+      // a wife marries in: the member form has every member field, pension insurance and phone included
+      await page.getByRole('button', { name: /动态调整/ }).click();
+      await modal.waitFor();
+      await modal.getByLabel('变动类型').click();
+      await option('婚入').click();
+      await modal.getByLabel('姓名').fill('婚入丙');
+      await modal.getByLabel('身份证号码').fill(idOf(55, '1973-08-09'));
+      await modal.getByLabel('与户主关系').click();
+      await option('配偶').click();
+      await modal.getByLabel('参加养老保险').click();
+      await option('是').click();
+      await modal.getByLabel('成员电话').fill('13912345678');
+      await modal.getByRole('button', { name: /保\s*存/ }).click();
+      await modal.waitFor({ state: 'detached' });
+      await page.getByRole('cell', { name: '婚入丙', exact: true }).first().waitFor();
+      const married = await call(page, 'GET', `/api/registry/households/${a.body.id}`);
+      expect(married.body.members.find((m: { name: string }) => m.name === '婚入丙')).toMatchObject({ relation: 'spouse', pensionInsurance: true, phoneMasked: '139****5678' });
+
+      await page.getByRole('button', { name: /动态调整/ }).click();
+      await modal.waitFor();
       await modal.getByLabel('变动类型').click();
       await option('并户').click();
       // the other household is found by its head's name, not by an internal number
@@ -245,6 +264,7 @@ describe('registry in the browser', () => {
       await page.getByRole('cell', { name: '并户乙', exact: true }).first().waitFor();
       const merged = await call(page, 'GET', `/api/registry/households/${a.body.id}`);
       expect(merged.body.members.filter((m: { status: string }) => m.status === 'active').map((m: { name: string; relation: string }) => [m.name, m.relation]).sort()).toEqual([
+        ['婚入丙', 'spouse'],
         ['并户乙', 'sibling'],
         ['并户甲', 'head'],
       ]);

@@ -94,6 +94,22 @@ export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]
           <Select allowClear options={YES_NO} />
         </Form.Item>
       </Col>
+      <Col span={span}>
+        <Form.Item name={n('pensionInsurance')} label="参加养老保险">
+          <Select allowClear options={YES_NO} />
+        </Form.Item>
+      </Col>
+      <Col span={span}>
+        <Form.Item name={n('phone')} label="成员电话">
+          <Input maxLength={20} inputMode="tel" />
+        </Form.Item>
+      </Col>
+      <Col span={span}>
+        {/* 第二代残疾人证: the 18-digit ID + category + grade stands in for the ID (registry.md) */}
+        <Form.Item name={n('idKind')} label="证件类型">
+          <Select allowClear placeholder="居民身份证" options={[{ value: 'resident', label: '居民身份证' }, { value: 'disability_cert', label: '残疾人证' }]} />
+        </Form.Item>
+      </Col>
     </Row>
   );
 }
