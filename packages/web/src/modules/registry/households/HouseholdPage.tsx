@@ -137,6 +137,7 @@ export default function HouseholdPage() {
     { title: '身份证号', key: 'id', render: (_: unknown, m: Member) => <Masked masked={m.idNumberMasked} reveal={async () => (await registryApi.revealPerson(m.id)).idNumber} /> },
     { title: '出生日期', dataIndex: 'birthDate' },
     { title: '年龄', dataIndex: 'age', width: 60 },
+    { title: '民族', dataIndex: 'ethnicityLabel', width: 70 },
     { title: '文化程度', dataIndex: 'educationLabel' },
     { title: '在校生状况', dataIndex: 'schoolingLabel' },
     { title: '健康状况', key: 'health', render: (_: unknown, m: Member) => `${m.healthLabel ?? ''}${m.disabilityGrade ? `（${m.disabilityGrade}级）` : ''}` },
