@@ -160,6 +160,13 @@ describe('registry in the browser', () => {
       await clerk.page.locator('.ant-timeline-item').first().waitFor();
       await clerk.page.getByRole('tab', { name: '退出核验' }).click();
       await clerk.page.getByText(/收入稳定超过贫困线|人均纯收入|收入年度/).first().waitFor();
+      // the household's loans (the demo lends in the clerk's village) on the same page
+      const loans = await call(clerk.page, 'GET', '/api/loans/loans?pageSize=1');
+      const loan = loans.body.items[0];
+      expect(loan?.householdId).toBeTruthy();
+      await clerk.page.goto(`/registry/households/${loan.householdId}`);
+      await clerk.page.getByRole('tab', { name: '到户贷款' }).click();
+      await clerk.page.getByText(loan.loanNo).first().waitFor();
       // a household of another village: not found
       const other = await call(clerk.page, 'GET', `/api/registry/households/999999999`);
       expect(other.status).toBe(404);

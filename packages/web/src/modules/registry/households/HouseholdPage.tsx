@@ -12,6 +12,7 @@ import { formatDateTime, formatYuan } from '../../../lib/format';
 import { householdPageQuery, KIND_OPTIONS, registryApi, type ExitVerdict, type HouseholdDetail, type Member } from '../api';
 import { Masked, SectionView, StatusTag, yesNo } from '../components';
 import { EventModal } from './EventModal';
+import { HouseholdLoans } from './HouseholdLoans';
 import { HouseholdDrawer } from './HouseholdForm';
 import { MemberModal } from './MemberModal';
 
@@ -343,6 +344,7 @@ export default function HouseholdPage() {
               ),
             },
             { key: 'exit', label: '退出核验', children: <ExitCheck v={exitCheck} /> },
+            ...(can('loan:view') && !('loans' in sections) ? [{ key: 'loans', label: '到户贷款', children: <HouseholdLoans householdId={h.id} /> }] : []),
             ...Object.entries(sections).map(([k, s]) => ({ key: `section-${k}`, label: s.title, children: s.error ? <Alert type="error" title={s.error} /> : <SectionView name={k} data={s.data} /> })),
           ]}
         />
