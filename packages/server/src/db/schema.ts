@@ -422,6 +422,9 @@ export type Database = {
   visit_photo: VisitPhotoTable;
   visit_task: VisitTaskTable;
   visit_day_tally: VisitDayTallyTable;
+  visit_month_state: VisitMonthStateTable;
+  visit_month_outcome: VisitMonthOutcomeTable;
+  visit_month_dirty: VisitMonthDirtyTable;
   loan_scheme: LoanSchemeTable;
   loan_quota: LoanQuotaTable;
   loan_quota_decision: LoanQuotaDecisionTable;
@@ -1131,6 +1134,41 @@ export type VisitDayTallyTable = {
   home_days: number;
   phone_days: number;
   other_days: number;
+};
+
+// --- 走访月度结果 (migration 043) ---
+
+export type VisitMonthStateTable = {
+  county_code: string;
+  month: string;
+  rule_key: string;
+  status: 'building' | 'ready';
+  built_at: ColumnType<Date, Date | undefined, Date>;
+};
+
+export type VisitMonthOutcomeTable = {
+  county_code: string;
+  month: string;
+  household_id: number;
+  area_code: string;
+  village_code: string;
+  township_code: string;
+  outcome: string;
+  required: number;
+  done: number;
+  paired_days: number;
+  effective_days: number;
+  cadre_id: number | null;
+  unit_org_id: number | null;
+  cadre_status: string | null;
+  reason: string | null;
+  last_visit_date: string | null;
+};
+
+export type VisitMonthDirtyTable = {
+  county_code: string;
+  month: string;
+  household_id: number;
 };
 
 // --- 附件 (migration 050) ---

@@ -48,7 +48,7 @@ describe('visit demo data', () => {
     const admin = await t.admin();
     const month = addMonths(monthOf(todayInChinaString()), -1);
     const rates = await admin.get(`/api/visits/rates?month=${month}&groupBy=county`);
-    expect(rates.status).toBe(200);
+    expect(rates.status, JSON.stringify(rates.body)).toBe(200);
     expect(rates.body.totals.rate).toBeGreaterThan(0.85);
     expect(rates.body.totals.rate).toBeLessThan(1);
     expect(rates.body.totals.unassigned).toBeGreaterThanOrEqual(0);

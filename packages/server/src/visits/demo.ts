@@ -19,7 +19,6 @@ import { givenName, SURNAMES } from '../demo/names';
 import { Rng } from '../demo/prng';
 import { systemCtx } from '../http/context';
 import { todayInChinaString } from '../jobs/time';
-import { invalidateVisitRates } from './rates/engine';
 import { addMonths, monthOf, monthRange, quarterOf, quarterRange, reportDueDate } from './rules';
 
 export type VisitDemoResult = { counties: number; cadres: number; pairings: number; visits: number; teams: number; tasks: number };
@@ -58,7 +57,6 @@ export async function loadVisitDemo(db: Db, opts: { seed?: number; months?: numb
     }
     const t0 = performance.now();
     const r = await db.transaction().execute((tx) => loadCounty(tx, county, { seed, months, today }));
-    invalidateVisitRates(county);
     total.counties++;
     for (const k of ['cadres', 'pairings', 'visits', 'teams', 'tasks'] as const) total[k] += r[k];
     log(`县 ${county}：干部 ${r.cadres}，结对 ${r.pairings}，走访 ${r.visits}，工作队 ${r.teams}（${((performance.now() - t0) / 1000).toFixed(1)} 秒）`);

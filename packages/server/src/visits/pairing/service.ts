@@ -6,7 +6,6 @@ import type { Ctx } from '../../http/context';
 import { errors } from '../../http/errors';
 import { accessOf, assertAreaWritable, assertCountyWritable, type VisitAccess } from '../access';
 import { lockKey, maskPhone, visitError } from '../common';
-import { invalidateVisitRates } from '../rates/engine';
 import { CADRE_STATUS_LABELS, type CadreStatus } from '../rules';
 import {
   cadreRepo,
@@ -353,7 +352,6 @@ export const pairingService = {
         after: d.after,
       });
     });
-    invalidateVisitRates(before.county_code);
     return reloadCadre(db, access, id);
   },
 
@@ -380,7 +378,6 @@ export const pairingService = {
       });
       return n;
     });
-    invalidateVisitRates(before.county_code);
     return { cadre: await reloadCadre(db, access, id), householdsToRepair: toRepair };
   },
 
@@ -460,7 +457,6 @@ export const pairingService = {
       });
       return row.id;
     });
-    invalidateVisitRates(hh.county_code);
     return toPairingItem((await pairingRepo.find(db, access, id))!);
   },
 
@@ -486,7 +482,6 @@ export const pairingService = {
         after: { endDate: body.endDate, endReason: body.reason },
       });
     });
-    invalidateVisitRates(before.county_code);
     return toPairingItem((await pairingRepo.find(db, access, id))!);
   },
 
@@ -537,7 +532,6 @@ export const pairingService = {
       });
       return row.id;
     });
-    invalidateVisitRates(county);
     const { area_code: _a, ...row } = (await exemptionRepo.find(db, access, id))!;
     return toExemptionItem(row);
   },
@@ -563,7 +557,6 @@ export const pairingService = {
         after: { revoked: true },
       });
     });
-    invalidateVisitRates(before.county_code);
     const { area_code: _a, ...row } = (await exemptionRepo.find(db, access, id))!;
     return toExemptionItem(row);
   },

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
-import type { DbOrTx } from '../../db/db';
+import type { Db, DbOrTx } from '../../db/db';
 import { scopeFilter } from '../../scope/scope';
 import type { VisitAccess } from '../access';
 import { loadRules, type StoredRule } from '../rule-store';
+import { evalOf, readyMonths, useLoader, type OutcomeRow } from './outcomes';
 import { countedDaysMask, daysInMask, requiredVisits, evaluateHouseholdMonth, lastDayInMask, monthRange, pairingDaysMask, type ExemptionSpan, type HouseholdMonthResult, type MonthKey, type Outcome, type PairingSpan } from '../rules';
 
 /**
@@ -14,13 +15,10 @@ import { countedDaysMask, daysInMask, requiredVisits, evaluateHouseholdMonth, la
  * its own cadre's counted days inside its own span (the cadre paired on that day), a day
  * counts once; the rule decides; nothing here re-implements a rule.
  *
- * A whole county's month (≈ 200 k households) is evaluated once and kept for a few minutes
- * (`monthCache`): the rate page, its chase list, the export and the dashboard read the same
- * evaluation. Writes of this module (visits, pairings, exemptions, rules, cadre status) drop
- * the county's entries; changes made elsewhere (a household's status in the registry) show
- * within the cache's lifetime. New or edited visits only mark their households for a
- * re-evaluation, so syncing phones do not cool the cache. Requests for a few households (a
- * cadre's phone, the household page) are computed directly and never cached.
+ * A whole county's month (≈ 200 k households) is decided once and stored (outcomes.ts,
+ * migration 043); triggers mark what later writes change and readers decide those households
+ * again before reading, so rates and lists are SQL over stored verdicts. Requests for a few
+ * households (a cadre's phone, the household page) are decided directly.
  */
 export type HouseholdEval = {
   countyCode: string;
@@ -42,67 +40,7 @@ export type EngineFilter = {
   householdIds?: number[];
 };
 
-const CACHE_TTL_MS = 5 * 60_000;
-const CACHE_MAX = 4;
-type CacheEntry = { at: number; version: number; rows: HouseholdEval[]; index: Map<number, number>; dirty: Set<number>; rule: StoredRule };
-const monthCache = new Map<string, CacheEntry>();
-const countyVersion = new Map<string, number>();
-let anyCountyVersion = 0;
-const monthVersion = new Map<MonthKey, number>();
-
-/**
- * Called by writes that can change any household's month in a county (pairings, exemptions,
- * rules, a cadre's status): the county's cached months are dropped.
- */
-export function invalidateVisitRates(countyCode: string | null | undefined) {
-  if (!countyCode) return;
-  countyVersion.set(countyCode, (countyVersion.get(countyCode) ?? 0) + 1);
-  anyCountyVersion++;
-  scheduleRewarm(countyCode);
-}
-
-// A county's month is ≈ 200 k households: evaluating it takes seconds on a loaded machine. The
-// months that were in the cache when a write dropped them are evaluated again in the background
-// a moment later (writes come in bursts: one re-evaluation per burst), so the next reader finds
-// them ready instead of paying for the write.
-const REWARM_DELAY_MS = 2_000;
-const rewarmTimers = new Map<string, ReturnType<typeof setTimeout>>();
-let lastDb: DbOrTx | null = null;
-function scheduleRewarm(county: string) {
-  const months = [...monthCache.keys()].filter((k) => k.startsWith(`${county}|`)).map((k) => k.split('|')[1]);
-  const db = lastDb;
-  if (!months.length || !db) return;
-  clearTimeout(rewarmTimers.get(county));
-  const timer = setTimeout(() => {
-    rewarmTimers.delete(county);
-    void (async () => {
-      for (const key of months) {
-        const rule = (await loadRules(db, [county], Number(key.slice(0, 4)))).get(county)!;
-        await countyMonth(db, county, rule, key);
-      }
-    })().catch(() => {
-      // a failed warm-up leaves the month cold; the next reader evaluates it and sees any error
-    });
-  }, REWARM_DELAY_MS);
-  timer.unref?.();
-  rewarmTimers.set(county, timer);
-}
-
-/**
- * Called when visits of some households change (recorded, synced, edited): only those
- * households of the cached month are evaluated again on the next read, so a county's cache
- * stays warm while cadres sync all day.
- */
-export function householdsVisited(countyCode: string, householdIds: number[], months: MonthKey[]) {
-  for (const m of new Set(months)) {
-    monthVersion.set(m, (monthVersion.get(m) ?? 0) + 1);
-    const hit = monthCache.get(`${countyCode}|${m}`);
-    if (hit) for (const id of householdIds) hit.dirty.add(id);
-  }
-}
-
-/** Changes whenever the data behind a month may have changed: for caches of results derived from it. */
-export const visitRatesVersion = (month: MonthKey) => `${anyCountyVersion}:${monthVersion.get(month) ?? 0}`;
+useLoader(loadMonth);
 
 /** Households whose pairing overlaps the month, of the required statuses, with their spans and visits. */
 async function loadMonth(
@@ -228,60 +166,6 @@ export function evaluateHouseholds(db: DbOrTx, county: string, rule: StoredRule,
   return loadMonth(db, county, rule, key, { householdIds });
 }
 
-/**
- * The cached evaluation of a county's month, if no write of this module changed the county and
- * the rule is the same. Past the TTL it is still served (`stale`) while a fresh evaluation runs
- * in the background: the TTL bounds how late other modules' changes (a household's status)
- * show, and a county in use is never evaluated while a reader waits.
- */
-function cachedEntry(county: string, rule: StoredRule, key: MonthKey): (CacheEntry & { stale: boolean }) | null {
-  const hit = monthCache.get(`${county}|${key}`);
-  if (!hit || hit.version !== (countyVersion.get(county) ?? 0) || JSON.stringify(hit.rule) !== JSON.stringify(rule)) return null;
-  return Object.assign(hit, { stale: Date.now() - hit.at >= CACHE_TTL_MS });
-}
-const cached = (county: string, rule: StoredRule, key: MonthKey) => cachedEntry(county, rule, key) !== null;
-
-// One evaluation of a county's month at a time: concurrent readers (and a warm-up) share it.
-const inFlight = new Map<string, Promise<HouseholdEval[]>>();
-
-function countyMonth(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey, fresh = false): Promise<HouseholdEval[]> {
-  const k = `${county}|${key}|${countyVersion.get(county) ?? 0}|${JSON.stringify(rule)}|${fresh}`;
-  const running = inFlight.get(k);
-  if (running) return running;
-  const p = countyMonthOnce(db, county, rule, key, fresh).finally(() => inFlight.delete(k));
-  inFlight.set(k, p);
-  return p;
-}
-
-async function countyMonthOnce(db: DbOrTx, county: string, rule: StoredRule, key: MonthKey, fresh: boolean): Promise<HouseholdEval[]> {
-  const k = `${county}|${key}`;
-  const hit = fresh ? null : cachedEntry(county, rule, key);
-  if (hit) {
-    // a transaction's handle would be gone when the refresh runs
-    if (hit.stale && !db.isTransaction) void countyMonth(db, county, rule, key, true).catch(() => {});
-    if (hit.dirty.size) {
-      const ids = [...hit.dirty];
-      hit.dirty.clear();
-      for (const x of await loadMonth(db, county, rule, key, { householdIds: ids })) {
-        const i = hit.index.get(x.householdId);
-        if (i === undefined) {
-          hit.index.set(x.householdId, hit.rows.length);
-          hit.rows.push(x);
-        } else hit.rows[i] = x;
-      }
-    }
-    return hit.rows;
-  }
-  const version = countyVersion.get(county) ?? 0;
-  const rows = await loadMonth(db, county, rule, key, {});
-  // Visits recorded while this evaluation ran marked their households on the entry it replaces.
-  const dirty = new Set(monthCache.get(k)?.dirty ?? []);
-  monthCache.delete(k);
-  monthCache.set(k, { at: Date.now(), version, rows, index: new Map(rows.map((r, i) => [r.householdId, i])), dirty, rule });
-  while (monthCache.size > CACHE_MAX) monthCache.delete(monthCache.keys().next().value!);
-  return rows;
-}
-
 /** The counties a caller's rate may reach. */
 async function countiesFor(db: DbOrTx, access: VisitAccess, areaPrefix?: string): Promise<string[]> {
   if (areaPrefix && areaPrefix.length >= 6) return [areaPrefix.slice(0, 6)];
@@ -310,12 +194,58 @@ function prefixesOf(access: VisitAccess): string[] | 'all' {
   return [];
 }
 
-export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: EngineFilter): Promise<{ rows: HouseholdEval[]; rules: Map<string, StoredRule> }> {
-  // a transaction's handle would be gone when the warm-up runs
-  if (!db.isTransaction) lastDb = db;
+export type StoredFilter = EngineFilter & { outcomes?: Outcome[]; limit?: number; offset?: number };
+
+/**
+ * The month's households the caller may see, with their verdicts, in village order. Named
+ * households are decided directly; otherwise the stored month is read (built first if it is not
+ * yet), filtered, counted and paged in SQL.
+ */
+export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: StoredFilter): Promise<{ rows: HouseholdEval[]; total: number }> {
   const r = monthRange(f.month);
   const counties = await countiesFor(db, access, f.areaPrefix);
   const rules = await loadRules(db, counties, r.year);
+  if (f.householdIds || db.isTransaction) return decideDirectly(db, access, f, rules);
+  const ready = [...(await readyMonths(db as Db, rules, f.month, { wait: true }))];
+  if (!ready.length) return { rows: [], total: 0 };
+  const where = storedWhere(access, f, ready);
+  const page = f.limit !== undefined ? sql`LIMIT ${f.limit} OFFSET ${f.offset ?? 0}` : sql``;
+  const [rows, total] = await Promise.all([
+    sql<OutcomeRow>`SELECT o.* FROM visit_month_outcome o WHERE ${where} ORDER BY o.village_code, o.household_id ${page}`.execute(db),
+    f.limit !== undefined ? sql<{ n: number }>`SELECT count(*)::int AS n FROM visit_month_outcome o WHERE ${where}`.execute(db) : null,
+  ]);
+  return { rows: rows.rows.map(evalOf), total: total ? Number(total.rows[0].n) : rows.rows.length };
+}
+
+/** The caller's households among the stored month's rows (alias o), and the request's filters. */
+function storedWhere(access: VisitAccess, f: StoredFilter, counties: string[]) {
+  const prefixes = prefixesOf(access);
+  const exact = access.scope.kind === 'areas' ? access.scope.exact : [];
+  const visible = [];
+  if (prefixes === 'all') visible.push(sql`true`);
+  else {
+    for (const p of prefixes) visible.push(sql`o.area_code LIKE ${`${p}%`}`);
+    if (exact.length) visible.push(sql`o.area_code = ANY(${exact}::text[])`);
+  }
+  // A cadre or a unit sees the households that are theirs at the month's end (not the
+  // successor's, for a household handed over mid-month).
+  if (access.scope.kind === 'self' || access.scope.kind === 'none' || access.unitOrgId)
+    visible.push(sql`(o.county_code, o.cadre_id) IN (SELECT county_code, id FROM cadre WHERE user_id = ${access.userId})`);
+  if (access.unitOrgId) visible.push(sql`o.unit_org_id = ${access.unitOrgId}`);
+  const parts = [
+    sql`o.county_code = ANY(${counties}::text[])`,
+    sql`o.month = ${monthRange(f.month).first}::date`,
+    visible.length ? sql`(${sql.join(visible, sql` OR `)})` : sql`false`,
+  ];
+  if (f.areaPrefix) parts.push(sql`o.area_code LIKE ${`${f.areaPrefix}%`}`);
+  if (f.cadreId) parts.push(sql`o.cadre_id = ${f.cadreId}`);
+  if (f.unitOrgId) parts.push(sql`o.unit_org_id = ${f.unitOrgId}`);
+  if (f.outcomes) parts.push(sql`o.outcome = ANY(${f.outcomes}::text[])`);
+  return sql.join(parts, sql` AND `);
+}
+
+/** A few named households (or a caller inside a transaction): decided now, filtered in Node. */
+async function decideDirectly(db: DbOrTx, access: VisitAccess, f: StoredFilter, rules: Map<string, StoredRule>) {
   const mineIds =
     access.scope.kind === 'self' || access.scope.kind === 'none' || access.unitOrgId
       ? new Set((await db.selectFrom('cadre').select(['county_code', 'id']).where('user_id', '=', access.userId).execute()).map((c) => `${c.county_code}:${c.id}`))
@@ -324,35 +254,25 @@ export async function evaluateMonth(db: DbOrTx, access: VisitAccess, f: EngineFi
   const exact = access.scope.kind === 'areas' ? access.scope.exact : [];
   const inArea = (x: HouseholdEval) =>
     prefixes === 'all' || prefixes.some((p) => x.areaCode.startsWith(p)) || exact.includes(x.areaCode);
-  // A cadre or a unit sees only the households that are theirs at the month's end (not the
-  // successor's, for a household handed over mid-month).
   const ownsIt = (x: HouseholdEval) =>
     !!x.result.responsible &&
     (mineIds.has(`${x.countyCode}:${x.result.responsible.cadreId}`) || (access.unitOrgId !== null && x.result.responsible.unitOrgId === access.unitOrgId));
-
-  // The one area below county level the request is about, if there is one.
-  const single = f.areaPrefix ?? (prefixes !== 'all' && prefixes.length === 1 && !exact.length && !mineIds.size ? prefixes[0] : undefined);
-  const narrowPrefix = single && single.length > 6 ? single : undefined;
   const rows: HouseholdEval[] = [];
-  for (const county of counties) {
-    const rule = rules.get(county)!;
-    const all = f.householdIds
-      ? await loadMonth(db, county, rule, f.month, { householdIds: f.householdIds })
-      : narrowPrefix && !cached(county, rule, f.month)
-        ? // a township or village on a cold cache: its own households only, not the county's
-          await loadMonth(db, county, rule, f.month, { areaPrefix: narrowPrefix })
-        : await countyMonth(db, county, rule, f.month);
+  for (const [county, rule] of rules) {
+    const all = await loadMonth(db, county, rule, f.month, f.householdIds ? { householdIds: f.householdIds } : { areaPrefix: f.areaPrefix });
     for (const x of all) {
       if (!(inArea(x) || ownsIt(x))) continue;
       if (f.areaPrefix && !x.areaCode.startsWith(f.areaPrefix)) continue;
       if (f.cadreId && x.result.responsible?.cadreId !== f.cadreId) continue;
       if (f.unitOrgId && x.result.responsible?.unitOrgId !== f.unitOrgId) continue;
+      if (f.outcomes && !f.outcomes.includes(x.result.outcome)) continue;
       rows.push(x);
     }
   }
   // Codes are digits: plain comparison, not the (much slower) locale-aware one.
   rows.sort((a, b) => (a.villageCode < b.villageCode ? -1 : a.villageCode > b.villageCode ? 1 : a.householdId - b.householdId));
-  return { rows, rules };
+  const from = f.offset ?? 0;
+  return { rows: f.limit !== undefined ? rows.slice(from, from + f.limit) : rows, total: rows.length };
 }
 
 /** Household numbers and head names for the rows a list shows (not loaded for whole counties). */
@@ -361,12 +281,9 @@ export async function householdNames(db: DbOrTx, rows: { countyCode: string; hou
   const found = await db
     .selectFrom('household')
     .select(['county_code', 'id', 'household_no', 'head_name'])
-    .where('county_code', 'in', [...new Set(rows.map((r) => r.countyCode))])
-    .where(
-      'id',
-      'in',
-      rows.map((r) => r.householdId),
-    )
+    .where(sql<boolean>`county_code = ANY(${[...new Set(rows.map((r) => r.countyCode))]}::text[])`)
+    // an array, not a list: the chase list can name tens of thousands of households
+    .where(sql<boolean>`id = ANY(${rows.map((r) => r.householdId)}::bigint[])`)
     .execute();
   return new Map(found.map((h) => [`${h.county_code}:${h.id}`, { householdNo: h.household_no, headName: h.head_name }]));
 }
@@ -386,6 +303,39 @@ export function unpairedHouseholds(db: DbOrTx, access: VisitAccess, month: Month
     );
   if (areaPrefix) q = q.where('h.area_code', 'like', `${areaPrefix}%`);
   return q.orderBy('h.village_code').orderBy('h.household_no').limit(5000).execute();
+}
+
+/**
+ * How many households of a required status have no pairing in the month (未结对), within the
+ * caller's areas. For a month whose verdicts are stored this is a subtraction of two index
+ * counts — the stored rows are exactly the required households paired in the month — instead of
+ * an anti-join of the county's households with its pairings (≈ 0.3 s here).
+ */
+export async function unpairedCount(db: Db, access: VisitAccess, month: MonthKey, areaPrefix?: string): Promise<number> {
+  if (access.scope.kind !== 'all' && access.scope.kind !== 'areas') return 0;
+  const r = monthRange(month);
+  const counties = await countiesFor(db, access, areaPrefix);
+  const rules = await loadRules(db, counties, r.year);
+  const ready = await readyMonths(db, rules, month, { wait: false });
+  const prefixes = prefixesOf(access);
+  const exact = access.scope.kind === 'areas' ? access.scope.exact : [];
+  const inAreas = (col: string) => {
+    const c = sql.ref(col);
+    const parts = prefixes === 'all' ? [sql`true`] : [...prefixes.map((p) => sql`${c} LIKE ${`${p}%`}`), sql`${c} = ANY(${exact}::text[])`];
+    return sql`(${sql.join(parts, sql` OR `)}) ${areaPrefix ? sql`AND ${c} LIKE ${`${areaPrefix}%`}` : sql``}`;
+  };
+  let n = 0;
+  for (const county of counties) {
+    const statuses = rules.get(county)!.requiredStatuses;
+    const required = sql`SELECT count(*) AS n FROM household h WHERE h.county_code = ${county} AND h.status = ANY(${statuses}::text[]) AND ${inAreas('h.area_code')}`;
+    const q = ready.has(county)
+      ? sql<{ n: number }>`SELECT (${required}) - (SELECT count(*) FROM visit_month_outcome o
+          WHERE o.county_code = ${county} AND o.month = ${r.first}::date AND ${inAreas('o.area_code')}) AS n`
+      : sql<{ n: number }>`${required} AND NOT EXISTS (SELECT 1 FROM pairing p WHERE p.county_code = h.county_code AND p.household_id = h.id
+          AND p.start_date <= ${r.last} AND (p.end_date IS NULL OR p.end_date >= ${r.first}) AND (p.end_date IS NULL OR p.end_date >= p.start_date))`;
+    n += Number((await q.execute(db)).rows[0].n);
+  }
+  return n;
 }
 
 export type CountKey = 'county' | 'township' | 'village' | 'unit' | 'cadre';
@@ -410,9 +360,58 @@ export function countKeyOf(g: CountKey, e: HouseholdEval): string | null {
 type CountRow = { k: string | null; met: number; missed: number; unassigned: number; exempt: number };
 
 /**
- * Outcome counts per group of a month, decided in SQL where the rule is simple, for a reader
- * that wants only the rates (no household rows): a whole county's month without moving ≈ 200 k
- * rows into Node.
+ * Outcome counts per group of a month. The stored verdicts (outcomes.ts) are counted in SQL when
+ * the county's month is built; a month that is not built yet is built in the background and,
+ * meanwhile, counted as before the store existed (`sqlCounts`), so the first reader of an old
+ * month waits about a second rather than for a build. `mode` forces one way (tests compare both
+ * with the rule per household).
+ */
+export async function monthCounts(
+  db: Db,
+  access: VisitAccess,
+  f: { month: MonthKey; areaPrefix?: string; unitOrgId?: number },
+  g: CountKey,
+  mode: 'auto' | 'stored' | 'sql' = 'auto',
+): Promise<Map<string, OutcomeCounts> | null> {
+  const r = monthRange(f.month);
+  const counties = await countiesFor(db, access, f.areaPrefix);
+  const rules = await loadRules(db, counties, r.year);
+  // sqlCounts chooses rows by area only: a caller who also sees the households of their own
+  // cadre or unit is counted from the store
+  const countable = (access.scope.kind === 'all' || access.scope.kind === 'areas') && !access.unitOrgId;
+  if (mode === 'sql' && !countable) return null;
+  const ready = mode === 'sql' ? new Set<string>() : await readyMonths(db, rules, f.month, { wait: mode === 'stored' || !countable });
+  const out = new Map<string, OutcomeCounts>();
+  if (ready.size) {
+    const key =
+      g === 'county'
+        ? sql`o.county_code`
+        : g === 'township'
+          ? sql`o.township_code`
+          : g === 'village'
+            ? sql`o.village_code`
+            : g === 'unit'
+              ? sql`o.unit_org_id::text`
+              : sql`o.county_code || ':' || o.cadre_id`;
+    const rows = await sql<{ k: string | null; outcome: Outcome; n: number }>`
+      SELECT ${key} AS k, o.outcome, count(*)::int AS n FROM visit_month_outcome o
+      WHERE ${storedWhere(access, f, [...ready])} AND o.outcome <> 'not_required'
+      GROUP BY 1, 2`.execute(db);
+    for (const row of rows.rows) {
+      if (row.k === null || row.outcome === 'not_required') continue;
+      let c = out.get(row.k);
+      if (!c) out.set(row.k, (c = { met: 0, missed: 0, unassigned: 0, exempt: 0 }));
+      c[row.outcome] += Number(row.n);
+    }
+  }
+  const rest = counties.filter((c) => !ready.has(c));
+  if (rest.length) await sqlCounts(db, access, f, g, rest, rules, out);
+  return out;
+}
+
+/**
+ * Counts decided in SQL where the rule is simple, without the store: a whole county's month
+ * without moving ≈ 200 k rows into Node.
  *
  * The common household — one current pairing that began by the month's first day, no other
  * pairing in the month, no exemption of it or of its cadre touching the month — is decided in
@@ -422,28 +421,20 @@ type CountRow = { k: string | null; met: number; missed: number; unassigned: num
  * last day — what rules.ts#evaluateHouseholdMonth gives for such a household. Every other
  * household (mid-month pairing changes, partial months, exemptions, overlapping pairings) is
  * loaded and decided by that rule as before and added. rates/counts.api.test.ts compares the
- * counts with the rule per household.
- *
- * Only for callers whose rows are chosen by area (scope all or areas, optionally a unit filter):
- * returns null for a caller who also sees households by being their cadre or unit (the engine's
- * "ownsIt"), and when the month is in the cache (counting the cached rows is cheaper).
+ * counts with the rule per household. Only for callers whose rows are chosen by area.
  */
-export async function monthCounts(
-  db: DbOrTx,
+async function sqlCounts(
+  db: Db,
   access: VisitAccess,
   f: { month: MonthKey; areaPrefix?: string; unitOrgId?: number },
   g: CountKey,
-): Promise<Map<string, OutcomeCounts> | null> {
-  if (access.scope.kind !== 'all' && access.scope.kind !== 'areas') return null;
-  // evaluateMonth shows such a caller also the households of their own cadre and unit
-  if (access.unitOrgId) return null;
+  counties: string[],
+  rules: Map<string, StoredRule>,
+  out: Map<string, OutcomeCounts>,
+) {
   const r = monthRange(f.month);
-  const counties = await countiesFor(db, access, f.areaPrefix);
-  const rules = await loadRules(db, counties, r.year);
-  if (counties.some((c) => cached(c, rules.get(c)!, f.month))) return null;
   const prefixes = prefixesOf(access);
   const exact = access.scope.kind === 'areas' ? access.scope.exact : [];
-  const out = new Map<string, OutcomeCounts>();
   const add = (k: string, o: Outcome, n: number) => {
     if (o === 'not_required' || !n) return;
     let c = out.get(k);
@@ -543,5 +534,4 @@ export async function monthCounts(
       }
     }
   }
-  return out;
 }

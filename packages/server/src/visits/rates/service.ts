@@ -4,7 +4,7 @@ import { diff, writeAudit } from '../../audit/audit';
 import type { Db } from '../../db/db';
 import type { Ctx } from '../../http/context';
 import { errors } from '../../http/errors';
-import { accessOf, assertCountyWritable, reachesCounty } from '../access';
+import { accessOf, assertCountyWritable, reachesCounty, type VisitAccess } from '../access';
 import { today } from '../common';
 import { loadRule, saveRule, type StoredRule } from '../rule-store';
 import {
@@ -19,12 +19,11 @@ import {
   type RateLevel,
 } from '../rules';
 import { teamService } from '../teams/service';
-import { countKeyOf, evaluateMonth, householdNames, invalidateVisitRates, monthCounts, unpairedHouseholds, visitRatesVersion, type HouseholdEval, type OutcomeCounts } from './engine';
+import { evaluateMonth, householdNames, monthCounts, unpairedCount, unpairedHouseholds, type CountKey, type HouseholdEval, type OutcomeCounts } from './engine';
 import { rateRepo } from './repository';
 import type { GroupBy, HouseholdRateItem, PutRuleBody, RateRow } from './schemas';
 
 const MODULE = 'visits';
-const trendCache = new Map<string, { at: number; version: string; totals: ReturnType<typeof totalsOf> }>();
 const prefixOf = (code?: string) => (code ? areaPrefix(code) : undefined);
 const levelOf = (g: GroupBy): RateLevel => (g === 'unit' || g === 'cadre' ? 'person' : 'area');
 
@@ -37,16 +36,11 @@ function* outcomesOf(c: OutcomeCounts): Generator<Outcome> {
   for (const o of ['met', 'missed', 'unassigned', 'exempt'] as const) for (let i = 0; i < c[o]; i++) yield o;
 }
 
-async function groupRows(db: Db, rows: HouseholdEval[], g: GroupBy): Promise<RateRow[]> {
-  const groups = new Map<string, Outcome[]>();
-  for (const e of rows) {
-    const k = countKeyOf(g, e);
-    if (k === null) continue;
-    const list = groups.get(k);
-    if (list) list.push(e.result.outcome);
-    else groups.set(k, [e.result.outcome]);
-  }
-  return namedGroups(db, groups, g);
+/** Rate rows per group, named: counted in SQL (engine.ts#monthCounts). */
+async function countedGroups(db: Db, access: VisitAccess, f: { month: string; areaPrefix?: string; unitOrgId?: number }, g: GroupBy) {
+  const counts = (await monthCounts(db, access, f, g as CountKey))!;
+  const groups = new Map([...counts].map(([k, c]) => [k, [...outcomesOf(c)]]));
+  return { grouped: await namedGroups(db, groups, g), outcomes: [...groups.values()].flat() };
 }
 
 async function namedGroups(db: Db, groups: Map<string, Outcome[]>, g: GroupBy): Promise<RateRow[]> {
@@ -98,7 +92,8 @@ async function householdItems(db: Db, rows: HouseholdEval[]): Promise<HouseholdR
   });
 }
 
-const matches = (want: string, o: Outcome) => (want === 'all' ? o !== 'not_required' : want === 'behind' ? o === 'missed' || o === 'unassigned' : o === want);
+const outcomesWanted = (want: string): Outcome[] =>
+  want === 'all' ? ['met', 'missed', 'unassigned', 'exempt'] : want === 'behind' ? ['missed', 'unassigned'] : [want as Outcome];
 
 function ruleView(r: StoredRule) {
   return {
@@ -143,7 +138,6 @@ export const rateService = {
         after: d.after,
       });
     });
-    invalidateVisitRates(countyCode);
     return ruleView(await loadRule(db, countyCode, year));
   },
 
@@ -152,30 +146,15 @@ export const rateService = {
     const access = accessOf(ctx);
     const level = levelOf(q.groupBy);
     const f = { month: q.month, areaPrefix: prefixOf(q.areaCode), unitOrgId: q.unitOrgId };
-    // The households with no pairing are counted side by side (≈ 0.5 s of the county's month here).
-    const unpairedP = unpairedHouseholds(db, access, q.month, DEFAULT_VISIT_RULE.requiredStatuses, prefixOf(q.areaCode));
-    unpairedP.catch(() => {});
-    // Rates alone need no household rows: counted in SQL unless the month is cached (engine.ts#monthCounts).
-    const counts = await monthCounts(db, access, f, q.groupBy);
-    let grouped: RateRow[];
-    let outcomes: Outcome[];
-    if (counts) {
-      const groups = new Map([...counts].map(([k, c]) => [k, [...outcomesOf(c)]]));
-      grouped = await namedGroups(db, groups, q.groupBy);
-      outcomes = [...groups.values()].flat();
-    } else {
-      const { rows } = await evaluateMonth(db, access, f);
-      grouped = await groupRows(db, rows, q.groupBy);
-      outcomes = rows.map((r) => r.result.outcome);
-    }
-    if (q.behindOnly) grouped = grouped.filter((r) => r.rate !== null && r.rate < 1);
-    const unpaired = await unpairedP;
+    const { grouped: all, outcomes } = await countedGroups(db, access, f, q.groupBy);
+    const grouped = q.behindOnly ? all.filter((r) => r.rate !== null && r.rate < 1) : all;
+    const unpaired = await unpairedCount(db, access, q.month, prefixOf(q.areaCode));
     return {
       month: q.month,
       groupBy: q.groupBy,
       level,
       totals: totalsOf(outcomes, level),
-      unpaired: unpaired.length,
+      unpaired,
       rows: grouped,
     };
   },
@@ -185,10 +164,16 @@ export const rateService = {
     ctx: Ctx,
     q: { page: number; pageSize: number; month: string; areaCode?: string; unitOrgId?: number; cadreId?: number; outcome: string },
   ) {
-    const { rows } = await evaluateMonth(db, accessOf(ctx), { month: q.month, areaPrefix: prefixOf(q.areaCode), unitOrgId: q.unitOrgId, cadreId: q.cadreId });
-    const wanted = rows.filter((r) => matches(q.outcome, r.result.outcome));
-    const page = wanted.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
-    return { items: await householdItems(db, page), total: wanted.length, page: q.page, pageSize: q.pageSize };
+    const { rows, total } = await evaluateMonth(db, accessOf(ctx), {
+      month: q.month,
+      areaPrefix: prefixOf(q.areaCode),
+      unitOrgId: q.unitOrgId,
+      cadreId: q.cadreId,
+      outcomes: outcomesWanted(q.outcome),
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+    });
+    return { items: await householdItems(db, rows), total, page: q.page, pageSize: q.pageSize };
   },
 
   async unpaired(db: Db, ctx: Ctx, q: { page: number; pageSize: number; month: string; areaCode?: string }) {
@@ -216,7 +201,8 @@ export const rateService = {
   /** The station's monthly chase list as a workbook: exactly what the caller may see. */
   async exportXlsx(db: Db, ctx: Ctx, q: { month: string; areaCode?: string; unitOrgId?: number }) {
     const access = accessOf(ctx);
-    const { rows } = await evaluateMonth(db, access, { month: q.month, areaPrefix: prefixOf(q.areaCode), unitOrgId: q.unitOrgId });
+    const f = { month: q.month, areaPrefix: prefixOf(q.areaCode), unitOrgId: q.unitOrgId };
+    const { rows } = await evaluateMonth(db, access, { ...f, outcomes: ['missed', 'unassigned'] });
     const wb = new ExcelJS.Workbook();
     wb.creator = '扶贫工作站';
     wb.created = new Date();
@@ -234,16 +220,13 @@ export const rateService = {
     };
     const rateCols = (r: RateRow) => [r.required, r.met, r.missed, r.unassigned, r.exempt, r.rateText];
     const rateHeader = ['应走访户数', '达标户数', '未达标户数', '需重新结对', '豁免户数', '走访率'];
-    const villages = await groupRows(db, rows, 'village');
+    const villages = (await countedGroups(db, access, f, 'village')).grouped;
     sheet('按村汇总', `${q.month} 走访率（按村）`, ['乡镇', '村', ...rateHeader], villages.map((r) => [r.parentName, r.name, ...rateCols(r)]), [14, 14, 12, 10, 12, 12, 10, 10]);
-    const units = (await groupRows(db, rows, 'unit')).filter((r) => r.rate !== null && r.rate < 1);
+    const units = (await countedGroups(db, access, f, 'unit')).grouped.filter((r) => r.rate !== null && r.rate < 1);
     sheet('落后单位', `${q.month} 走访未达标的帮扶单位`, ['帮扶单位', ...rateHeader], units.map((r) => [r.name, ...rateCols(r)]), [24, 12, 10, 12, 12, 10, 10]);
-    const cadres = (await groupRows(db, rows, 'cadre')).filter((r) => r.rate !== null && r.rate < 1);
+    const cadres = (await countedGroups(db, access, f, 'cadre')).grouped.filter((r) => r.rate !== null && r.rate < 1);
     sheet('落后干部', `${q.month} 走访未达标的帮扶干部`, ['帮扶干部', '单位', ...rateHeader], cadres.map((r) => [r.name, r.parentName, ...rateCols(r)]), [12, 24, 12, 10, 12, 12, 10, 10]);
-    const behind = await householdItems(
-      db,
-      rows.filter((r) => r.result.outcome === 'missed' || r.result.outcome === 'unassigned'),
-    );
+    const behind = await householdItems(db, rows);
     sheet(
       '未达标农户',
       `${q.month} 走访未达标农户（催办清单）`,
@@ -285,22 +268,10 @@ export const rateService = {
     const trend = [];
     let current = totalsOf([], 'area');
     for (const m of year > Number(on.slice(0, 4)) ? [] : monthsOfYear(year, lastMonthOfYear)) {
-      // A year of months at county scale is a dozen evaluations: their totals are kept until
-      // the module's data changes (or ten minutes pass).
-      const key = `${JSON.stringify(access)}|${q.areaCode ?? ''}|${m}`;
-      const hit = trendCache.get(key);
-      let t: ReturnType<typeof totalsOf>;
-      if (hit && hit.version === visitRatesVersion(m) && Date.now() - hit.at < 10 * 60_000) t = hit.totals;
-      else {
-        const f = { month: m, areaPrefix: prefixOf(q.areaCode) };
-        const counts = await monthCounts(db, access, f, 'county');
-        t = totalsOf(
-          counts ? [...counts.values()].flatMap((c) => [...outcomesOf(c)]) : (await evaluateMonth(db, access, f)).rows.map((r) => r.result.outcome),
-          'area',
-        );
-        trendCache.set(key, { at: Date.now(), version: visitRatesVersion(m), totals: t });
-        if (trendCache.size > 500) trendCache.delete(trendCache.keys().next().value!);
-      }
+      // Months already built are counted from the stored verdicts; the others are counted in
+      // SQL once and built in the background (engine.ts#monthCounts).
+      const counts = await monthCounts(db, access, { month: m, areaPrefix: prefixOf(q.areaCode) }, 'county');
+      const t = totalsOf([...counts!.values()].flatMap((c) => [...outcomesOf(c)]), 'area');
       trend.push({ month: m, rate: t.rate, rateText: t.rateText, required: t.required, met: t.met });
       if (m === lastMonthOfYear) current = t;
     }

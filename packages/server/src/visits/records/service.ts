@@ -15,7 +15,6 @@ import { scopeCoversArea } from '../../scope/scope';
 import { accessOf, assertAreaWritable, type VisitAccess } from '../access';
 import { maskPhone, today, VISIT_FIELD_LABELS, visitError } from '../common';
 import { cadreRepo, findHousehold } from '../pairing/repository';
-import { householdsVisited } from '../rates/engine';
 import { VISIT_KIND_LABELS, visitDateProblem } from '../rules';
 import { householdsByIds, pairingsOf, photoRepo, taskRepo, visitRepo, type HouseholdRow, type TaskRow, type VisitRow } from './repository';
 import {
@@ -390,17 +389,6 @@ export const recordService = {
       }
       return results.map((r, i) => r ?? rejected(null, new AppError(500, 'E1500', `第 ${i + 1} 条未处理`)));
     });
-    // After the commit, so a rate computed meanwhile cannot be kept as current.
-    const touched = new Map<string, { ids: number[]; months: string[] }>();
-    for (const { item } of parsed) {
-      const h = households.get(item.householdId);
-      if (!h) continue;
-      const t = touched.get(h.county_code) ?? { ids: [], months: [] };
-      t.ids.push(h.id);
-      t.months.push(item.visitDate.slice(0, 7));
-      touched.set(h.county_code, t);
-    }
-    for (const [county, t] of touched) householdsVisited(county, t.ids, t.months);
     return results2;
   },
 
@@ -482,7 +470,6 @@ export const recordService = {
         after: d.after,
       });
     });
-    householdsVisited(before.county_code, [before.household_id], [before.visit_date.slice(0, 7), (body.visitDate ?? before.visit_date).slice(0, 7)]);
     return this.get(db, ctx, id);
   },
 
