@@ -19,7 +19,7 @@ import { checkPerCapita, matchDict, normaliseCellText, parseImportId, parseLoose
 import { HOUSEHOLD_FIELDS, MEMBER_FIELDS, STATUS_BY_LABEL } from './columns';
 import { splitCells, type SheetMeta, type StagedData } from './parse';
 import type { Cell } from './read';
-import { createHouseholds } from './create';
+import { createHouseholds, prepareHousehold, type PreparedHousehold } from './create';
 import { Phases } from './phases';
 
 type Dicts = Map<string, DictEntry[]>;
@@ -36,6 +36,15 @@ export type HouseholdDraft = {
 };
 
 const BATCH = 1000;
+/**
+ * The next batch is validated while the previous one is written, on the one JavaScript thread:
+ * the write's statements follow one another, and each can only be sent once the thread is free.
+ * Validating 1,000 households in one go (≈ 100 ms and more on a busy machine) left the database
+ * idle between two statements of the write for that long; in slices of 50 households the write
+ * goes on between slices.
+ */
+const YIELD_EVERY = 50;
+const yieldToWrites = () => new Promise<void>((resolve) => setImmediate(resolve));
 const HH_LABEL: Record<string, string> = Object.fromEntries(HOUSEHOLD_FIELDS.map((f) => [f.key, f.header]));
 const M_LABEL: Record<string, string> = Object.fromEntries(MEMBER_FIELDS.map((f) => [f.key, f.header]));
 const COLUMN: Record<string, string> = {
@@ -296,6 +305,7 @@ type Planned = {
   rows: StagedRow[];
   draft: HouseholdDraft;
   existing: { county_code: string; id: number } | null;
+  prepared?: PreparedHousehold;
 };
 
 /** Validates one household group; returns a plan or the row errors. */
@@ -601,8 +611,14 @@ export async function importStaged(
 
     const verdicts: Verdict[] = [];
     const planned: Omit<Planned, 'existing'>[] = [];
-    const tv = performance.now();
+    let tv = performance.now();
+    let k = 0;
     for (const [key, g] of groups) {
+      if (++k % YIELD_EVERY === 0) {
+        ph.add('validate', performance.now() - tv);
+        await yieldToWrites();
+        tv = performance.now();
+      }
       const r = planGroup(dicts, areas, key, g, sheets, fileDuplicates, day);
       if (r.errors) verdicts.push({ key, outcome: 'failed', rowErrors: r.errors });
       else planned.push(r.plan!);
@@ -662,6 +678,18 @@ export async function importStaged(
       } else plans.push({ ...p, existing });
     }
     ph.add('match', performance.now() - tm);
+    // the new households' quality verdicts and rows, before the previous batch's write is awaited
+    let tp = performance.now();
+    k = 0;
+    for (const p of plans) {
+      if (++k % YIELD_EVERY === 0) {
+        ph.add('prepare', performance.now() - tp);
+        await yieldToWrites();
+        tp = performance.now();
+      }
+      if (!p.existing) p.prepared = prepareHousehold(p.draft, day);
+    }
+    ph.add('prepare', performance.now() - tp);
     // Pipelining: this batch was read, validated and matched (JS) while the previous one was being
     // written (the database, another process); its own write starts once that one is done, so
     // writes, verdicts and progress stay in order. Matching does not depend on the previous batch:
