@@ -73,9 +73,9 @@ async function build(db: Db, county: string, key: MonthKey) {
     .values({ county_code: county, month: first, rule_key: '', status: 'building' })
     .onConflict((oc) => oc.columns(['county_code', 'month']).doNothing())
     .execute();
-  await db.transaction().execute(async (tx) => {
+  const built = await db.transaction().execute(async (tx) => {
     const { rule, current } = await lockedState(tx, county, key);
-    if (current) return;
+    if (current) return false;
     await tx.deleteFrom('visit_month_dirty').where('county_code', '=', county).where('month', '=', first).execute();
     await tx.deleteFrom('visit_month_outcome').where('county_code', '=', county).where('month', '=', first).execute();
     await insertRows(tx, county, first, await loader!(tx, county, rule, key, {}));
@@ -85,7 +85,11 @@ async function build(db: Db, county: string, key: MonthKey) {
       .where('county_code', '=', county)
       .where('month', '=', first)
       .execute();
+    return true;
   });
+  // A freshly filled month has no statistics yet: without them the planner reads a refresh's few
+  // households through the cadre index, all 200 k rows of the month (75 ms instead of 1).
+  if (built) await sql`ANALYZE visit_month_outcome`.execute(db);
 }
 
 /** Decides again the households that writes have marked since the last read. */
