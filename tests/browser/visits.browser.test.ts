@@ -74,3 +74,30 @@ describe('手机走访 (offline)', () => {
     await adminCtx.close();
   });
 });
+
+describe('the cadre at a desk', () => {
+  it('opens every 结对帮扶 page and 识别与退出 without a refused request (no area picker for 本人 scope)', async () => {
+    const cadreUser = demoUser('cadre');
+    const { context, page } = await newPage(browser);
+    const refused: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() === 403) refused.push(`${r.request().method()} ${new URL(r.url()).pathname}`);
+    });
+    await login(page, cadreUser.username, cadreUser.password);
+    for (const [path, title] of [
+      ['/visits/records', '走访记录'],
+      ['/visits/pairings', '干部包户'],
+      ['/visits/unit-villages', '单位包村'],
+      ['/visits/teams', '驻村工作队'],
+      ['/visits/rules', '每户每月最少走访次数'],
+      ['/registry/workflows', '识别与退出'],
+    ]) {
+      await page.goto(path);
+      await page.getByText(title).first().waitFor();
+      await page.waitForLoadState('networkidle');
+    }
+    expect(refused).toEqual([]);
+    expect(await page.getByText('没有权限执行此操作').count()).toBe(0);
+    await context.close();
+  });
+});

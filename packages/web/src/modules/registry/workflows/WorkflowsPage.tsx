@@ -332,6 +332,7 @@ function WorkflowDrawer({ id, onClose }: { id: number; onClose: () => void }) {
 
 /** 识别与退出: cases by step, deadlines first, with the step's form in a drawer. */
 export default function WorkflowsPage() {
+  const can = useCan();
   const list = useListParams({ order: 'asc' });
   const [sp, setSp] = useSearchParams();
   const openId = Number(sp.get('open')) || null;
@@ -367,9 +368,12 @@ export default function WorkflowsPage() {
           <Form.Item label="类型" name="kind">
             <Select allowClear placeholder="全部" style={{ width: 130 }} options={KIND_OPTIONS as never} />
           </Form.Item>
-          <Form.Item label="村" name="villageCode">
-            <AreaTreeSelect style={{ width: 200 }} placeholder="全部" />
-          </Form.Item>
+          {/* 帮扶责任人 (data scope 本人) may not browse areas: the picker would only answer 403 */}
+          {can('system:area:view') && (
+            <Form.Item label="村" name="villageCode">
+              <AreaTreeSelect style={{ width: 200 }} placeholder="全部" />
+            </Form.Item>
+          )}
           <Form.Item label="只看超期" name="overdue" valuePropName="checked">
             <Switch />
           </Form.Item>

@@ -97,9 +97,12 @@ export default function PairingsPage() {
           <Form.Item label="范围" name="view">
             <Select options={VIEW} style={{ width: 130 }} placeholder="当前结对" allowClear />
           </Form.Item>
-          <Form.Item label="区划" name="areaCode">
-            <AreaTreeSelect style={{ width: 220 }} placeholder="全部" />
-          </Form.Item>
+          {/* 帮扶责任人 (data scope 本人) may not browse areas: the picker would only answer 403 */}
+          {can('system:area:view') && (
+            <Form.Item label="区划" name="areaCode">
+              <AreaTreeSelect style={{ width: 220 }} placeholder="全部" />
+            </Form.Item>
+          )}
         </FilterBar>
       }
     >

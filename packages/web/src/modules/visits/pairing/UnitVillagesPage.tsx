@@ -75,9 +75,12 @@ export default function UnitVillagesPage() {
       }
       filters={
         <FilterBar filters={list.filters} onSearch={list.setFilters}>
-          <Form.Item label="区划" name="areaCode">
-            <AreaTreeSelect style={{ width: 220 }} placeholder="全部" />
-          </Form.Item>
+          {/* 帮扶责任人 (data scope 本人) may not browse areas: the picker would only answer 403 */}
+          {can('system:area:view') && (
+            <Form.Item label="区划" name="areaCode">
+              <AreaTreeSelect style={{ width: 220 }} placeholder="全部" />
+            </Form.Item>
+          )}
           <Form.Item label="范围" name="history">
             <Select style={{ width: 120 }} allowClear placeholder="当前" options={[{ value: 'true', label: '含已结束' }]} />
           </Form.Item>

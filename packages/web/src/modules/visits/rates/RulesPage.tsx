@@ -69,7 +69,12 @@ function Rules() {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
         县
-        <AreaTreeSelect style={{ width: 220 }} value={county} onChange={(v) => typeof v === 'string' && setCounty(v.slice(0, 6))} placeholder="选择县（或其下任一区划）" />
+        {/* 帮扶责任人 (data scope 本人) may not browse areas: they read their own county's rule */}
+        {can('system:area:view') ? (
+          <AreaTreeSelect style={{ width: 220 }} value={county} onChange={(v) => typeof v === 'string' && setCounty(v.slice(0, 6))} placeholder="选择县（或其下任一区划）" />
+        ) : (
+          <span>本县（{county ?? '—'}）</span>
+        )}
         年度 <InputNumber min={2000} max={2100} value={year} onChange={(v) => v && setYear(v)} />
         {q.data?.isDefault && <Tag color="blue">本年度尚未设置，显示默认规则</Tag>}
       </Space>

@@ -105,9 +105,12 @@ export default function VisitsPage() {
       total={tab === 'visits' ? q.data?.total : tasks.data?.total}
       filters={
         <FilterBar filters={list.filters} onSearch={(v) => list.setFilters({ ...v, tab })}>
-          <Form.Item label="区划" name="areaCode">
-            <AreaTreeSelect style={{ width: 220 }} placeholder="全部" />
-          </Form.Item>
+          {/* 帮扶责任人 (data scope 本人) may not browse areas: the picker would only answer 403 */}
+          {can('system:area:view') && (
+            <Form.Item label="区划" name="areaCode">
+              <AreaTreeSelect style={{ width: 220 }} placeholder="全部" />
+            </Form.Item>
+          )}
           {tab === 'visits' ? (
             <>
               <Form.Item label="方式" name="kind">

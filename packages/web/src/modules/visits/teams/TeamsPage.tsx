@@ -26,6 +26,7 @@ const STATE_COLORS: Record<string, string> = { not_due: 'default', due: 'blue', 
 
 /** 驻村工作队: teams and terms, monthly attendance against the minimum, quarterly reports. */
 export default function TeamsPage() {
+  const can = useCan();
   const [sp, setSp] = useSearchParams();
   const tab = sp.get('tab') ?? 'teams';
   const areaCode = sp.get('areaCode') ?? undefined;
@@ -37,7 +38,12 @@ export default function TeamsPage() {
       return n;
     });
   return (
-    <Card size="small" title="驻村工作队" extra={<AreaTreeSelect style={{ width: 220 }} placeholder="全部区划" value={areaCode} onChange={(v) => set('areaCode', typeof v === 'string' ? v : undefined)} />}>
+    <Card
+      size="small"
+      title="驻村工作队"
+      // 帮扶责任人 (data scope 本人) may not browse areas: the picker would only answer 403
+      extra={can('system:area:view') && <AreaTreeSelect style={{ width: 220 }} placeholder="全部区划" value={areaCode} onChange={(v) => set('areaCode', typeof v === 'string' ? v : undefined)} />}
+    >
       <Tabs
         activeKey={tab}
         onChange={(k) => set('tab', k)}
