@@ -190,19 +190,24 @@ async function main() {
           // a process that ended while being read
         }
       }
-      return (self.user + self.system) / 1e6 + ticks / 100;
+      lastSplit = { node: (self.user + self.system) / 1e6, pg: ticks / 100 };
+      return lastSplit.node + lastSplit.pg;
     };
+    let lastSplit = { node: 0, pg: 0 };
+    const split = (from: { node: number; pg: number }) => `Node ${(lastSplit.node - from.node).toFixed(1)} s + PostgreSQL ${(lastSplit.pg - from.pg).toFixed(1)} s`;
     const loadAvg = () => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
     const before = loadAvg();
 
     // 1. CSV import
     await pool.query('CHECKPOINT');
     let c0 = cpuNow();
+    let s0 = { ...lastSplit };
     let t0 = performance.now();
     const csv = await importService.start(db, ctx, fs.createReadStream(csvPath), 'roster.csv', { wait: true, pool });
     const csvMs = performance.now() - t0;
     const csvCpu = cpuNow() - c0;
-    log(`csv import: CPU ${csvCpu.toFixed(1)} s (Node + PostgreSQL); load ${loadAvg()}`);
+    log(`csv import: CPU ${csvCpu.toFixed(1)} s (${split(s0)}); load ${loadAvg()}`);
+    const csvSplit = split(s0);
     log(`csv import: ${csv.status} ${csv.message} parse ${csv.parseMs} ms, import ${csv.importMs} ms, total ${Math.round(csvMs)} ms`);
     log(`csv import phases (ms): ${JSON.stringify(csv.phaseMs)}`);
 
@@ -260,11 +265,13 @@ async function main() {
     await pool.query('TRUNCATE household, person, person_id_index, household_status_history, household_event, registry_quality_issue CASCADE');
     await pool.query('CHECKPOINT');
     c0 = cpuNow();
+    s0 = { ...lastSplit };
     t0 = performance.now();
     const xl = await importService.start(db, ctx, fs.createReadStream(xlsxPath), 'roster.xlsx', { wait: true, pool });
     const xlMs = performance.now() - t0;
     const xlCpu = cpuNow() - c0;
-    log(`xlsx import: CPU ${xlCpu.toFixed(1)} s; after parsing ÷ COPY ${((xl.importMs ?? 0) / copyMs).toFixed(1)}× / ${((xl.importMs ?? 0) / copyFkMs).toFixed(1)}× (with FKs)`);
+    const xlSplit = split(s0);
+    log(`xlsx import: CPU ${xlCpu.toFixed(1)} s (${xlSplit}); after parsing ÷ COPY ${((xl.importMs ?? 0) / copyMs).toFixed(1)}× / ${((xl.importMs ?? 0) / copyFkMs).toFixed(1)}× (with FKs)`);
     log(`xlsx (fresh): ${xl.message} parse ${xl.parseMs} ms, import ${xl.importMs} ms, total ${Math.round(xlMs)} ms`);
     log(`xlsx phases (ms): ${JSON.stringify(xl.phaseMs)}`);
     const loadAfterImports = loadAvg();
@@ -352,7 +359,7 @@ async function main() {
       `| CSV import, end to end | ${secs(csvMs)} | |`,
       `| COPY of the same rows the import wrote (${copyRows.toLocaleString()} rows: household, person, ID index, status history, events) into empty copies with the same indexes | ${secs(copyMs)} | ratio import ÷ COPY = **${(csvMs / copyMs).toFixed(1)}×** (target ≤ 3×) |`,
       `| the same COPY with the tables' foreign keys too (person, history, events → household) | ${secs(copyFkMs)} | ratio import ÷ COPY = **${(csvMs / copyFkMs).toFixed(1)}×** |`,
-      `| CPU seconds (Node + PostgreSQL): CSV import / COPY / COPY with the foreign keys / .xlsx import (fresh) | ${csvCpu.toFixed(1)} / ${copyCpu[0].toFixed(1)} / ${copyCpu[1].toFixed(1)} / ${xlCpu.toFixed(1)} s | CSV import ÷ COPY in CPU = ${(csvCpu / copyCpu[0]).toFixed(1)}× / ${(csvCpu / copyCpu[1]).toFixed(1)}× |`,
+      `| CPU seconds (Node + PostgreSQL): CSV import / COPY / COPY with the foreign keys / .xlsx import (fresh) | ${csvCpu.toFixed(1)} / ${copyCpu[0].toFixed(1)} / ${copyCpu[1].toFixed(1)} / ${xlCpu.toFixed(1)} s | CSV import ÷ COPY in CPU = ${(csvCpu / copyCpu[0]).toFixed(1)}× / ${(csvCpu / copyCpu[1]).toFixed(1)}×; CSV import ${csvSplit}, .xlsx import ${xlSplit} |`,
       `| re-import of the same CSV (idempotent) | ${secs(againMs)} | ${again.message} |`,
       `| .xlsx parsing on its own (exceljs streaming reader → staging), fresh import | ${secs(xl.parseMs ?? 0)} | |`,
       `| .xlsx after parsing, fresh import (registry emptied first) | ${secs(xl.importMs ?? 0)} | ${xl.message}; ratio after-parse ÷ COPY = **${((xl.importMs ?? 0) / copyMs).toFixed(1)}×** / **${((xl.importMs ?? 0) / copyFkMs).toFixed(1)}×** with the foreign keys |`,

@@ -84,8 +84,13 @@ const PERSON_COLUMNS: [string, string][] = [
  * column typed `text[]` travels as one array literal per row (unnest would flatten a 2-D array).
  */
 function insertArrays(tx: Tx, table: string, columns: [string, string][], rows: Record<string, unknown>[]) {
+  return insertColumns(tx, table, columns, Object.fromEntries(columns.map(([c]) => [c, rows.map((r) => (r[c] === undefined ? null : r[c]))])));
+}
+
+/** The same with the values already in one array per column. */
+function insertColumns(tx: Tx, table: string, columns: [string, string][], values: Record<string, unknown[]>) {
   const cols = columns.map(([c]) => sql.ref(c));
-  const arrays = columns.map(([c, t]) => sql`${rows.map((r) => (r[c] === undefined ? null : r[c]))}::${sql.raw(t === 'text[]' ? 'text' : t)}[]`);
+  const arrays = columns.map(([c, t]) => sql`${values[c]}::${sql.raw(t === 'text[]' ? 'text' : t)}[]`);
   const select = columns.map(([, t], i) => sql.raw(t === 'text[]' ? `c${i}::text[]` : `c${i}`));
   const alias = sql.raw(`t(${columns.map((_, i) => `c${i}`).join(', ')})`);
   return sql`INSERT INTO ${sql.table(table)} (${sql.join(cols)}) OVERRIDING SYSTEM VALUE SELECT ${sql.join(select)} FROM unnest(${sql.join(arrays)}) AS ${alias}`.execute(tx);
@@ -139,7 +144,6 @@ const textArray = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, '\
 /** A new household's rows and data-quality verdict, computed before its write transaction. */
 export type PreparedHousehold = {
   household: Record<string, unknown>;
-  persons: Record<string, unknown>[];
   /** person ids are the members' places in the household (1, 2, …) until the real ids are known */
   issues: HouseholdIssue[];
   headLocal: number | null;
@@ -208,32 +212,7 @@ export function prepareHousehold(d: HouseholdDraft, day: string): PreparedHouseh
     status: d.status,
     status_since: day,
   };
-  const persons = d.members.map((m) => ({
-    area_code: d.place.areaCode,
-    name: m.name,
-    sex: m.sex,
-    id_kind: m.idKind,
-    id_number: m.idNumber,
-    birth_date: m.birthDate,
-    relation: m.relation,
-    ethnicity: m.ethnicity,
-    education: m.education,
-    schooling: m.schooling,
-    health: m.health,
-    disability_grade: m.disabilityGrade,
-    disability_category: m.disabilityCategory,
-    labour: m.labour,
-    work_status: m.workStatus,
-    work_months: m.workMonths,
-    civil_capacity: m.civilCapacity,
-    medical_insurance: m.medicalInsurance,
-    pension_insurance: m.pensionInsurance,
-    phone: m.phone,
-    status: 'active',
-    joined_date: day,
-    joined_reason: 'import',
-  })) as Record<string, unknown>[];
-  return { household, persons, issues, headLocal };
+  return { household, issues, headLocal };
 }
 
 /** A resident ID claimed in the meantime (person_id_index's unique key) as the import's own error. */
@@ -312,7 +291,9 @@ export async function createHouseholds(tx: Tx, ctx: Ctx, plans: Plan[], day: str
     for (const e of elsewhere.rows) villagesOf.set(e.k, [...(villagesOf.get(e.k) ?? []), e.village ?? '其他村']);
     const issues: (HouseholdIssue & { householdId: number; place: HouseholdDraft['place'] })[] = [];
     const householdRows: Record<string, unknown>[] = [];
-    const personRows: Record<string, unknown>[] = [];
+    // person rows straight into one array per column: 70,000 row objects fewer for the garbage
+    // collector, which took a quarter of the import's JavaScript time (CPU profile)
+    const P: Record<string, unknown[]> = Object.fromEntries(PERSON_COLUMNS.map(([c]) => [c, []]));
     const tq = performance.now();
     list.forEach((p, i) => {
       const d = p.draft;
@@ -332,11 +313,33 @@ export async function createHouseholds(tx: Tx, ctx: Ctx, plans: Plan[], day: str
       r.household.head_person_id = idOf(r.headLocal);
       r.household.quality_issue_count = found.length;
       householdRows.push(r.household);
-      r.persons.forEach((row, j) => {
-        row.county_code = county;
-        row.id = personIds[i][j];
-        row.household_id = hid;
-        personRows.push(row);
+      d.members.forEach((m, j) => {
+        P.county_code.push(county);
+        P.id.push(personIds[i][j]);
+        P.household_id.push(hid);
+        P.area_code.push(d.place.areaCode);
+        P.name.push(m.name);
+        P.sex.push(m.sex);
+        P.id_kind.push(m.idKind);
+        P.id_number.push(m.idNumber);
+        P.birth_date.push(m.birthDate);
+        P.relation.push(m.relation);
+        P.ethnicity.push(m.ethnicity);
+        P.education.push(m.education);
+        P.schooling.push(m.schooling);
+        P.health.push(m.health);
+        P.disability_grade.push(m.disabilityGrade);
+        P.disability_category.push(m.disabilityCategory);
+        P.labour.push(m.labour);
+        P.work_status.push(m.workStatus);
+        P.work_months.push(m.workMonths);
+        P.civil_capacity.push(m.civilCapacity);
+        P.medical_insurance.push(m.medicalInsurance);
+        P.pension_insurance.push(m.pensionInsurance);
+        P.phone.push(m.phone);
+        P.status.push('active');
+        P.joined_date.push(day);
+        P.joined_reason.push('import');
       });
     });
     ph.add('write.rulesAndRows', performance.now() - tq);
@@ -366,7 +369,7 @@ export async function createHouseholds(tx: Tx, ctx: Ctx, plans: Plan[], day: str
         householdRows,
       ),
     );
-    await ph.time('write.person', () => insertArrays(tx, 'person', PERSON_COLUMNS, personRows));
+    await ph.time('write.person', () => insertColumns(tx, 'person', PERSON_COLUMNS, P));
     const actorId = ctx.user.id || null;
     await ph.time('write.history', () =>
       sql`
