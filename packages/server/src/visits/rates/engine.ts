@@ -288,21 +288,31 @@ export async function householdNames(db: DbOrTx, rows: { countyCode: string; hou
   return new Map(found.map((h) => [`${h.county_code}:${h.id}`, { householdNo: h.household_no, headName: h.head_name }]));
 }
 
-/** Households of a required status with no pairing at all in the month (未结对户). */
-export function unpairedHouseholds(db: DbOrTx, access: VisitAccess, month: MonthKey, statuses: string[], areaPrefix?: string) {
+/**
+ * Households of a required status (the county's rule) with no pairing at all in the month
+ * (未结对户), in village order, a page at a time; unpairedCount gives the total.
+ */
+export async function unpairedHouseholds(db: DbOrTx, access: VisitAccess, month: MonthKey, areaPrefix?: string, page = { limit: 100_000, offset: 0 }) {
   const r = monthRange(month);
-  if (access.scope.kind !== 'all' && access.scope.kind !== 'areas') return Promise.resolve([]);
+  if (access.scope.kind !== 'all' && access.scope.kind !== 'areas') return [];
+  const counties = await countiesFor(db, access, areaPrefix);
+  if (!counties.length) return [];
+  const rules = await loadRules(db, counties, r.year);
+  const required = sql.join(
+    counties.map((c) => sql`(h.county_code = ${c} AND h.status = ANY(${rules.get(c)!.requiredStatuses}::text[]))`),
+    sql` OR `,
+  );
   let q = db
     .selectFrom('household as h')
     .select(['h.county_code', 'h.id', 'h.household_no', 'h.head_name', 'h.village_code', 'h.township_code', 'h.status'])
-    .where('h.status', 'in', statuses.length ? statuses : ['-'])
+    .where(sql<boolean>`(${required})`)
     .where((eb) => scopeFilter(access.scope, { area: 'h.area_code', county: 'h.county_code' })(eb as never))
     .where(
       sql<boolean>`NOT EXISTS (SELECT 1 FROM pairing p WHERE p.county_code = h.county_code AND p.household_id = h.id
         AND p.start_date <= ${r.last} AND (p.end_date IS NULL OR p.end_date >= ${r.first}) AND (p.end_date IS NULL OR p.end_date >= p.start_date))`,
     );
   if (areaPrefix) q = q.where('h.area_code', 'like', `${areaPrefix}%`);
-  return q.orderBy('h.village_code').orderBy('h.household_no').limit(5000).execute();
+  return q.orderBy('h.village_code').orderBy('h.household_no').limit(page.limit).offset(page.offset).execute();
 }
 
 /**

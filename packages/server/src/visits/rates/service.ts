@@ -8,7 +8,6 @@ import { accessOf, assertCountyWritable, reachesCounty, type VisitAccess } from 
 import { today } from '../common';
 import { loadRule, saveRule, type StoredRule } from '../rule-store';
 import {
-  DEFAULT_VISIT_RULE,
   OUTCOME_LABELS,
   addMonths,
   aggregateRate,
@@ -177,8 +176,11 @@ export const rateService = {
   },
 
   async unpaired(db: Db, ctx: Ctx, q: { page: number; pageSize: number; month: string; areaCode?: string }) {
-    const rows = await unpairedHouseholds(db, accessOf(ctx), q.month, DEFAULT_VISIT_RULE.requiredStatuses, prefixOf(q.areaCode));
-    const page = rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+    const access = accessOf(ctx);
+    const [page, total] = await Promise.all([
+      unpairedHouseholds(db, access, q.month, prefixOf(q.areaCode), { limit: q.pageSize, offset: (q.page - 1) * q.pageSize }),
+      unpairedCount(db, access, q.month, prefixOf(q.areaCode)),
+    ]);
     const names = await rateRepo.areaNames(
       db,
       page.map((r) => r.village_code),
@@ -192,7 +194,7 @@ export const rateService = {
         villageName: names.get(r.village_code)?.name ?? null,
         status: r.status,
       })),
-      total: rows.length,
+      total,
       page: q.page,
       pageSize: q.pageSize,
     };
@@ -234,7 +236,7 @@ export const rateService = {
       behind.map((h) => [h.townshipName, h.villageName, h.householdNo, h.headName, h.cadreName, h.unitName, h.required, h.done, h.lastVisitDate, h.reason]),
       [12, 12, 20, 10, 10, 22, 8, 8, 12, 36],
     );
-    const unpaired = await unpairedHouseholds(db, access, q.month, DEFAULT_VISIT_RULE.requiredStatuses, prefixOf(q.areaCode));
+    const unpaired = await unpairedHouseholds(db, access, q.month, prefixOf(q.areaCode));
     const unpairedNames = await rateRepo.areaNames(
       db,
       unpaired.map((u) => u.village_code),
