@@ -6,7 +6,7 @@ import { lazy, Suspense, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { todayInChina } from '@fupin/shared/date';
 import { toSearch } from '../../../api/client';
-import { useSessionUser } from '../../../auth/session';
+import { useCan, useSessionUser } from '../../../auth/session';
 import { AreaTreeSelect } from '../../../components/AreaTreeSelect';
 import type { EChartsOption } from '../../../components/charts/Chart';
 import { OUTCOME_COLORS, rateColor, visitsApi, type HouseholdRateItem, type RateRow } from '../api';
@@ -30,6 +30,7 @@ const lastMonth = () => dayjs(todayInChina()).subtract(1, 'month').format('YYYY-
  */
 export default function RatesPage() {
   const user = useSessionUser();
+  const can = useCan();
   const [sp, setSp] = useSearchParams();
   const month = sp.get('month') ?? lastMonth();
   const groupBy = sp.get('groupBy') ?? (user.dataScope === 'self' ? 'cadre' : 'village');
@@ -120,7 +121,8 @@ export default function RatesPage() {
               aria-label="统计月份"
             />
           </span>
-          {user.dataScope !== 'self' && (
+          {/* a unit administrator has an area scope but no area permission: the picker would answer 403 */}
+          {user.dataScope !== 'self' && can('system:area:view') && (
             <span>
               区划 <AreaTreeSelect style={{ width: 220 }} placeholder="全部" value={areaCode} onChange={(v) => setParam('areaCode', typeof v === 'string' ? v : undefined)} />
             </span>
