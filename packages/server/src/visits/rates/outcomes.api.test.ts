@@ -3,7 +3,7 @@ import { todayInChinaString } from '../../jobs/time';
 import { startTestApp, type TestApp } from '../../test/harness';
 import type { VisitAccess } from '../access';
 import { loadRule, saveRule } from '../rule-store';
-import { addMonths, monthOf, monthRange } from '../rules';
+import { addMonths, monthOf, monthRange, monthsOfYear } from '../rules';
 import { quickCadre, quickHousehold, quickPairing, quickVisit, seedRegion, type Fixture } from '../test-fixtures';
 import { evaluateMonth, monthCounts, unpairedCount, unpairedHouseholds } from './engine';
 import { warmMonths } from './outcomes';
@@ -144,13 +144,14 @@ describe('stored month verdicts follow every write', () => {
     }
   });
 
-  it('the nightly job builds the current and the previous month of counties with pairings', async () => {
+  it('the nightly job builds this year’s months and the previous month of counties with pairings', async () => {
+    const today = todayInChinaString();
     const r = await warmMonths(t.db);
-    expect(r.months).toEqual([monthOf(todayInChinaString()), M]);
+    expect(r.months.slice(0, 2)).toEqual([monthOf(today), M]);
     const states = await t.db.selectFrom('visit_month_state').select(['month', 'status']).where('county_code', '=', C).orderBy('month').execute();
-    expect(states).toEqual([
-      { month: m.first, status: 'ready' },
-      { month: monthRange(monthOf(todayInChinaString())).first, status: 'ready' },
-    ]);
+    const expected = [...new Set([M, ...monthsOfYear(Number(today.slice(0, 4)), monthOf(today))])].sort();
+    expect(states).toEqual(expected.map((k) => ({ month: monthRange(k).first, status: 'ready' })));
+    // the county without pairings: only the month the readers above asked for, nothing the job built
+    expect(await t.db.selectFrom('visit_month_state').select('month').where('county_code', '=', '341321').execute()).toEqual([{ month: m.first }]);
   });
 });

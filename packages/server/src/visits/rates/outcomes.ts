@@ -3,7 +3,7 @@ import type { Db, DbOrTx, Tx } from '../../db/db';
 import { registerJob } from '../../jobs/runner';
 import { todayInChinaString } from '../../jobs/time';
 import { loadRule, loadRules, type StoredRule } from '../rule-store';
-import { addMonths, monthOf, monthRange, type MonthKey, type Outcome } from '../rules';
+import { addMonths, monthOf, monthRange, monthsOfYear, type MonthKey, type Outcome } from '../rules';
 import type { HouseholdEval } from './engine';
 
 /**
@@ -211,12 +211,14 @@ async function activeCounties(db: Db): Promise<string[]> {
 }
 
 /**
- * Builds (or brings up to date) the current and the previous month of every county with
- * pairings, so the first reader of a day — and of a new month — does not wait for a build.
+ * Builds (or brings up to date) every month of this year so far and the previous month, for
+ * every county with pairings: the first reader of a day — of a new month, of the dashboard's
+ * monthly trend — does not wait for a build. Newest first: this month and last matter most.
  */
 export async function warmMonths(db: Db, today = todayInChinaString()): Promise<{ counties: number; months: string[] }> {
   const counties = await activeCounties(db);
-  const months = [monthOf(today), addMonths(monthOf(today), -1)];
+  const now = monthOf(today);
+  const months = [...new Set([now, addMonths(now, -1), ...monthsOfYear(Number(today.slice(0, 4)), now).reverse()])];
   for (const key of months) await readyMonths(db, await loadRules(db, counties, monthRange(key).year), key, { wait: true });
   return { counties: counties.length, months };
 }
