@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '@fupin/shared';
 import { startTestApp, type Client, type TestApp } from '../../test/harness';
@@ -239,6 +240,22 @@ describe('importing the template', () => {
     expect(r.body.errorSample.map((s: any) => s.reason)).toEqual([expect.stringMatching(/^身份证号码 \d{4}\*+\d{3}[\dX] 已在另一户中在册$/)]);
     expect(await t.db.selectFrom('person').select('id').where('id_number', 'in', b.members.map((m) => m.身份证号)).execute()).toEqual([]);
     expect(await t.db.selectFrom('person').select('id').where('id_number', 'in', a.members.map((m) => m.身份证号)).execute()).toHaveLength(3);
+  });
+
+  it('never gives one household number twice: a number in the file that an earlier batch of the same file has just given out is refused', async () => {
+    // 1,002 one-person households of 城西村 in key order: the first batch (1,000) is numbered by
+    // the village's sequence; the last household asks in the file for the first number that
+    // sequence gives out, and is matched while the first batch is still being written.
+    const ids = Array.from({ length: 1002 }, (_, i) => makeIdNumber('451226', new Date(Date.UTC(1940, 0, 1 + i)).toISOString().slice(0, 10), 21)).sort();
+    const max = await t.db.selectFrom('household').select((eb) => eb.fn.max('household_no').as('no')).where('village_code', '=', REGION.villageA).where(sql`length(household_no)`, '=', 16).executeTakeFirst();
+    const first = `${REGION.villageA}${String(max?.no ? Number(max.no.slice(12)) + 1 : 1).padStart(4, '0')}`;
+    const lines = ['区划代码,户主身份证号,户编号,姓名,身份证号,与户主关系'];
+    ids.forEach((id, i) => lines.push(`${REGION.villageA},${id},${i === ids.length - 1 ? first : ''},测试${i},${id},户主`));
+    const r = await upload(w.stationA, 'numbers.csv', lines.join('\n'), 'text/csv');
+    expect(r.body).toMatchObject({ status: 'done', created: 1001, failedHouseholds: 1 });
+    expect(r.body.errorSample).toEqual([expect.objectContaining({ reason: expect.stringMatching(new RegExp(`^户编号 ${first} 已被(另一户)?使用$`)) })]);
+    const holders = await t.db.selectFrom('household').select('head_name').where('household_no', '=', first).execute();
+    expect(holders).toEqual([{ head_name: '测试0' }]);
   });
 
   it('keeps an importer to their own jurisdiction: the township-A station cannot import into village B', async () => {
