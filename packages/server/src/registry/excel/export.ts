@@ -1,4 +1,4 @@
-import { ageOn, fenToYuan, maskIdNumber, maskPhone } from '@fupin/shared';
+import { ageOn, maskIdNumber, maskPhone } from '@fupin/shared';
 import type { FastifyReply } from 'fastify';
 import { writeAudit } from '../../audit/audit';
 import type { Db } from '../../db/db';
@@ -57,7 +57,7 @@ export async function exportRoster(db: Db, ctx: Ctx, reply: FastifyReply, f: Hou
                 { header: '主要致贫原因', key: 'cause', width: 14 },
                 { header: '状态', key: 'status' },
                 { header: '识别年度', key: 'year' },
-                { header: '人均纯收入（元）', key: 'income', width: 16 },
+                { header: '人均纯收入（元）', key: 'income', width: 16, numFmt: '#,##0.00' },
                 { header: '联系电话', key: 'phone', width: 16 },
                 { header: '家庭住址', key: 'address', width: 30 },
                 { header: '数据质量问题', key: 'issues' },
@@ -106,7 +106,8 @@ export async function exportRoster(db: Db, ctx: Ctx, reply: FastifyReply, f: Hou
               cause: labelOf(labels, 'poverty_cause', h.main_cause),
               status: STATUS_LABELS[h.status as HouseholdStatus] ?? h.status,
               year: h.identification_year,
-              income: fenToYuan(h.net_income_per_capita_fen),
+              // yuan as a number (fen are exact in a double up to 2^53), not text: Excel sums it
+              income: h.net_income_per_capita_fen === null ? null : h.net_income_per_capita_fen / 100,
               phone: phone(h.phone),
               address: h.address,
               issues: h.quality_issue_count,

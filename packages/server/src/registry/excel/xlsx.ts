@@ -3,7 +3,8 @@ import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { neutraliseFormula } from '../rules';
 
-export type Column = { header: string; key: string; width?: number };
+/** `numFmt`: a number column's Excel format, so the figures stay numbers a spreadsheet can sum. */
+export type Column = { header: string; key: string; width?: number; numFmt?: string };
 export type Cell = string | number | boolean | null | undefined;
 
 /** A cell as written: text that a spreadsheet could run as a formula is neutralised. */
@@ -34,7 +35,7 @@ export function sendWorkbook(
   const open = (name: string, columns: Column[], opts: { title?: string } = {}): SheetWriter => {
     state.ws?.commit();
     const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: opts.title ? 2 : 1 }] });
-    ws.columns = columns.map((c) => ({ key: c.key, width: c.width ?? Math.max(10, c.header.length * 2 + 2) }));
+    ws.columns = columns.map((c) => ({ key: c.key, width: c.width ?? Math.max(10, c.header.length * 2 + 2), ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}) }));
     if (opts.title) {
       const t = ws.addRow([opts.title]);
       t.font = { bold: true, size: 14 };
