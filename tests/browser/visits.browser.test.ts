@@ -98,6 +98,10 @@ describe('the cadre at a desk', () => {
     }
     expect(refused).toEqual([]);
     expect(await page.getByText('没有权限执行此操作').count()).toBe(0);
+    // the cadre records their own visits at the desk too: 登记走访, not 代录走访
+    await page.goto('/visits/records');
+    await page.getByRole('button', { name: '登记走访' }).waitFor();
+    expect(await page.getByRole('button', { name: '代录走访' }).count()).toBe(0);
     await context.close();
   });
 });

@@ -31,7 +31,7 @@ const toCheck = (v: string | undefined) => (v === 'yes' ? true : v === 'no' ? fa
  * 代录）”) from the paper form. The cadre is the one paired with the household on the visit date —
  * the server decides that, as for the phone; the same schema as the phone checks the form.
  */
-export function RecordVisitModal({ onClose }: { onClose: () => void }) {
+export function RecordVisitModal({ title = '代录走访', onClose }: { title?: string; onClose: () => void }) {
   const [form] = Form.useForm();
   const qc = useQueryClient();
   // one id per opened form: a double click or a retry after a lost answer stays one visit
@@ -46,8 +46,8 @@ export function RecordVisitModal({ onClose }: { onClose: () => void }) {
     meta: { form, fieldLabels: VISIT_FIELD_LABELS },
   });
   return (
-    <Modal open title="代录走访" onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} okText="保存" width={640} destroyOnHidden>
-      <Typography.Paragraph type="secondary">为没有登录账号的帮扶干部登记纸质走访记录；帮扶干部按走访当天的结对自动确定。</Typography.Paragraph>
+    <Modal open title={title} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} okText="保存" width={640} destroyOnHidden>
+      <Typography.Paragraph type="secondary">{title === '代录走访' ? '为没有登录账号的帮扶干部登记纸质走访记录；' : ''}帮扶干部按走访当天的结对自动确定。</Typography.Paragraph>
       <Form
         name="record-visit"
         form={form}

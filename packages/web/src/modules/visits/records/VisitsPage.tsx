@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { AreaTreeSelect } from '../../../components/AreaTreeSelect';
 import { FilterBar, ListCard } from '../../../components/ListPage';
 import { useListParams } from '../../../lib/useListParams';
-import { useCan } from '../../../auth/session';
+import { useCan, useSessionUser } from '../../../auth/session';
 import { visitsApi, type TaskItem, type VisitItem } from '../api';
 import { RecordVisitModal } from './RecordVisitModal';
 import { CloseTaskModal, CreateTaskModal } from './TaskForms';
@@ -38,6 +38,8 @@ function checkTags(c: VisitItem['checks']) {
 export default function VisitsPage() {
   const list = useListParams();
   const can = useCan();
+  // a paired cadre records their own visit here; everyone else records it for a cadre
+  const recordLabel = useSessionUser().dataScope === 'self' ? '登记走访' : '代录走访';
   const [open, setOpen] = useState<VisitItem | null>(null);
   const [raise, setRaise] = useState<VisitItem | null>(null);
   const [closing, setClosing] = useState<TaskItem | null>(null);
@@ -136,7 +138,7 @@ export default function VisitsPage() {
         <Space>
           {can('visit:record') && (
             <Button type="primary" onClick={() => setRecording(true)}>
-              代录走访
+              {recordLabel}
             </Button>
           )}
           <Select
@@ -207,7 +209,7 @@ export default function VisitsPage() {
         </Drawer>
       )}
       {raise && <CreateTaskModal visit={raise} onClose={() => setRaise(null)} />}
-      {recording && <RecordVisitModal onClose={() => setRecording(false)} />}
+      {recording && <RecordVisitModal title={recordLabel} onClose={() => setRecording(false)} />}
       {closing && <CloseTaskModal task={closing} onClose={() => setClosing(null)} />}
     </ListCard>
   );
