@@ -57,6 +57,11 @@ describe('手机走访 (offline)', () => {
     await page.reload();
     await expect.poll(() => page.getByTestId('pending-count').textContent(), { timeout: 30_000 }).toBe('待上传 1 条');
     await expect.poll(() => page.getByTestId(`household-${household.id}`).isVisible()).toBe(true);
+    // the household's members and recent visits are on the phone too, one tap away
+    await page.getByTestId(`household-${household.id}`).getByRole('button', { name: /家庭成员和最近走访/ }).click();
+    const details = page.locator('.ant-drawer').filter({ hasText: '最近走访' });
+    await details.getByText(/\d{4}-\d{2}-\d{2}.*(入户走访|电话联系|其他)/).first().waitFor();
+    await details.getByRole('button', { name: 'Close' }).or(details.locator('.ant-drawer-close')).first().click();
 
     await context.setOffline(false);
     await expect.poll(() => page.getByTestId('pending-count').textContent(), { timeout: 60_000 }).toBe('待上传 0 条');

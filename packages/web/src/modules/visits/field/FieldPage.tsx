@@ -1,4 +1,4 @@
-import { CloudSyncOutlined, EnvironmentOutlined, PhoneOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
+import { CloudSyncOutlined, EnvironmentOutlined, PhoneOutlined, PlusOutlined, RightOutlined, WarningOutlined } from '@ant-design/icons';
 import { Alert, Badge, Button, Card, Descriptions, Drawer, Empty, Input, List, Radio, Segmented, Space, Spin, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { todayInChina } from '@fupin/shared/date';
@@ -157,12 +157,23 @@ export default function FieldPage() {
             const remaining = Math.max(0, h.due.required - h.due.done - queuedThisMonth(s, h));
             return (
               <Card size="small" className="field-household" data-testid={`household-${h.id}`}>
-                <div className="field-household-head" onClick={() => setViewing(h)}>
+                {/* the members, open tasks and last visits kept on the phone are one tap away */}
+                <div
+                  className="field-household-head"
+                  role="button"
+                  tabIndex={0}
+                  aria-label={`${h.headName ?? h.householdNo} 家庭成员和最近走访`}
+                  onClick={() => setViewing(h)}
+                  onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && setViewing(h)}
+                >
                   <Typography.Text strong className="field-name">
                     {h.headName ?? h.householdNo}
                   </Typography.Text>
                   <Typography.Text type="secondary" className="field-small">
                     {h.villageName} · {h.members.length} 人
+                  </Typography.Text>
+                  <Typography.Text type="secondary" className="field-small field-more">
+                    详情 <RightOutlined />
                   </Typography.Text>
                 </div>
                 <Space wrap size={4} className="field-tags">
