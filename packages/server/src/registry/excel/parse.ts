@@ -171,14 +171,18 @@ export async function parseUpload(
       const memberKeyCol = meta.fields.findIndex((f) => f?.key === 'headIdNumber');
       const noCol = meta.fields.findIndex((f) => f?.sheet === 'household' && f.key === 'householdNo');
       const relCol = meta.fields.findIndex((f) => f?.sheet === 'member' && f.key === 'relation');
+      // the two cells staging needs, read directly (the full field split is made when the row is
+      // read back for validation)
+      const hhKeyCol = keyField ? meta.fields.findIndex((f) => f?.sheet === 'household' && f.key === keyField) : -1;
+      const idCol = meta.fields.findIndex((f) => f?.sheet === 'member' && f.key === 'idNumber');
+      const filled = (v: Cell | undefined): Cell => (v == null || (typeof v === 'string' && normaliseCellText(v) === '') ? null : v);
       let carry = '';
       let group = 0;
       const handle = async (r: RawRow) => {
         if (isBlank(r)) return;
-        const data: StagedData = { ...splitCells(meta, r.cells), raw: r.cells };
         let key = '';
         const idKey = (v: Cell) => (v == null ? '' : typeof v === 'number' ? `#${v}` : normalizeIdInput(String(v)));
-        if (meta.kind === 'household') key = idKey(data.h[keyField!] ?? null);
+        if (meta.kind === 'household') key = idKey(hhKeyCol >= 0 ? filled(r.cells[hhKeyCol]) : null);
         else if (memberKeyCol >= 0) key = idKey(r.cells[memberKeyCol] ?? null);
         else if (noCol >= 0) key = r.cells[noCol] != null ? `no:${text(r.cells[noCol])}` : '';
         else {
@@ -192,11 +196,12 @@ export async function parseUpload(
         if (key) carry = key;
         if (!key) key = `row:${meta.index}:${r.rowNo}`;
         let idKeyValue: string | null = null;
-        if (meta.kind !== 'household' && data.m.idNumber != null) {
-          const p = parseImportId(data.m.idNumber, 'resident');
+        const idCell = meta.kind !== 'household' && idCol >= 0 ? filled(r.cells[idCol]) : null;
+        if (idCell != null) {
+          const p = parseImportId(idCell, 'resident');
           if (p.ok) idKeyValue = p.residentId;
-          else if (typeof data.m.idNumber === 'string') {
-            const d = parseImportId(data.m.idNumber, 'disability_cert');
+          else if (typeof idCell === 'string') {
+            const d = parseImportId(idCell, 'disability_cert');
             if (d.ok) idKeyValue = d.residentId;
           }
         }
