@@ -87,10 +87,32 @@ function insertArrays(tx: Tx, table: string, columns: [string, string][], rows: 
   return insertColumns(tx, table, columns, Object.fromEntries(columns.map(([c]) => [c, rows.map((r) => (r[c] === undefined ? null : r[c]))])));
 }
 
+const NEEDS_ESCAPE = /["\\]/;
+/**
+ * A column's values as one array literal (`{"a","b",NULL,3}`), sent as a text parameter. The driver
+ * would build the same literal, but with two regular-expression replacements per element; here an
+ * element is only escaped when it holds a quote or backslash (the CPU profile showed the driver's
+ * array building at ≈ 0.4 s per 20,000 households, inside the write transaction).
+ */
+export function arrayLiteral(values: unknown[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i) out += ',';
+    if (v === null || v === undefined) out += 'NULL';
+    else if (typeof v === 'number' || typeof v === 'boolean') out += String(v);
+    else {
+      const x = String(v);
+      out += NEEDS_ESCAPE.test(x) ? `"${x.replace(/["\\]/g, '\\$&')}"` : `"${x}"`;
+    }
+  }
+  return out + '}';
+}
+
 /** The same with the values already in one array per column. */
 function insertColumns(tx: Tx, table: string, columns: [string, string][], values: Record<string, unknown[]>) {
   const cols = columns.map(([c]) => sql.ref(c));
-  const arrays = columns.map(([c, t]) => sql`${values[c]}::${sql.raw(t === 'text[]' ? 'text' : t)}[]`);
+  const arrays = columns.map(([c, t]) => sql`${arrayLiteral(values[c])}::${sql.raw(t === 'text[]' ? 'text' : t)}[]`);
   const select = columns.map(([, t], i) => sql.raw(t === 'text[]' ? `c${i}::text[]` : `c${i}`));
   const alias = sql.raw(`t(${columns.map((_, i) => `c${i}`).join(', ')})`);
   return sql`INSERT INTO ${sql.table(table)} (${sql.join(cols)}) OVERRIDING SYSTEM VALUE SELECT ${sql.join(select)} FROM unnest(${sql.join(arrays)}) AS ${alias}`.execute(tx);
