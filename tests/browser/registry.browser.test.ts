@@ -240,7 +240,7 @@ describe('registry in the browser', () => {
       // a wife marries in: the member form has every member field, pension insurance and phone included
       await page.getByRole('button', { name: /动态调整/ }).click();
       await modal.waitFor();
-      await modal.getByLabel('变动类型').click();
+      await modal.getByLabel('变动类型').fill('婚入');
       await option('婚入').click();
       await modal.getByLabel('姓名').fill('婚入丙');
       await modal.getByLabel('身份证号码').fill(idOf(55, '1973-08-09'));
@@ -249,7 +249,10 @@ describe('registry in the browser', () => {
       await modal.getByLabel('参加养老保险').click();
       await option('是').click();
       await modal.getByLabel('成员电话').fill('13912345678');
+      // no dropdown still closing over the form when 保存 is pressed
+      await expect.poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()).toBe(0);
       await modal.getByRole('button', { name: /保\s*存/ }).click();
+      await page.getByText('已记录').first().waitFor();
       await modal.waitFor({ state: 'detached' });
       await page.getByRole('cell', { name: '婚入丙', exact: true }).first().waitFor();
       const married = await call(page, 'GET', `/api/registry/households/${a.body.id}`);
@@ -257,7 +260,7 @@ describe('registry in the browser', () => {
 
       await page.getByRole('button', { name: /动态调整/ }).click();
       await modal.waitFor();
-      await modal.getByLabel('变动类型').click();
+      await modal.getByLabel('变动类型').fill('并户');
       await option('并户').click();
       // the other household is found by its head's name, not by an internal number
       await modal.getByLabel('被并户').fill('并户乙');
@@ -267,6 +270,7 @@ describe('registry in the browser', () => {
       await modal.getByText('请选择并户乙与本户户主的关系').waitFor();
       await modal.getByLabel('并户乙与本户户主的关系').fill('兄弟');
       await option('兄弟姐妹').click();
+      await expect.poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()).toBe(0);
       await modal.getByRole('button', { name: /保\s*存/ }).click();
       await modal.waitFor({ state: 'detached' });
       await page.getByRole('cell', { name: '并户乙', exact: true }).first().waitFor();

@@ -70,7 +70,7 @@ export function EventModal({ household, onClose }: { household: HouseholdDetail;
     <Modal open width={900} title={`动态调整：${household.headName}户`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} okText="保存" destroyOnHidden>
       <Form form={form} layout="vertical" onFinish={submit} initialValues={{ date: dayjs() }} name="household-event">
         <Form.Item name="kind" label="变动类型" rules={[{ required: true, message: '请选择变动类型' }]}>
-          <Select options={EVENT_OPTIONS as never} placeholder="请选择" />
+          <Select options={EVENT_OPTIONS as never} placeholder="请选择或输入，如“出生”" showSearch={{ optionFilterProp: 'label' }} />
         </Form.Item>
         {kind && kind !== 'member_remove' && (
           <Form.Item name="date" label="变动日期" rules={[{ required: kind !== 'birth' && kind !== 'member_add', message: '请选择日期' }]}>
