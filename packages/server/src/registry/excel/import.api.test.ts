@@ -391,6 +391,11 @@ describe('roster export', () => {
     const hh = rowsOf((await readBook((await download(w.stationA, `/api/registry/households/export.xlsx?villageCode=${REGION.villageA}`)).buffer)).worksheets[0]);
     const addrCol = (hh[1] as string[]).indexOf('家庭住址');
     expect(hh.slice(2).some((row) => String(row[addrCol]).startsWith(`'=HYPERLINK`))).toBe(true);
+    // income in yuan as a number Excel can sum, not text
+    const incomeCol = (hh[1] as string[]).indexOf('人均纯收入（元）');
+    expect(incomeCol).toBeGreaterThan(0);
+    expect(hh.slice(2).every((row) => row[incomeCol] === null || row[incomeCol] === undefined || typeof row[incomeCol] === 'number')).toBe(true);
+    expect(hh.slice(2).some((row) => typeof row[incomeCol] === 'number' && (row[incomeCol] as number) > 0)).toBe(true);
 
     expect((await download(w.stationA, `/api/registry/households/export.xlsx?kind=members&reveal=true`)).status).toBe(403);
     expect((await download(w.clerkA, `/api/registry/households/export.xlsx`)).status).toBe(403);
