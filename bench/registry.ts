@@ -311,6 +311,15 @@ async function main() {
       await householdService.list(db, county, { page: 1 + (i % 3), pageSize: 20, villageCode: v.code, status: ['identified'], sort: 'name', order: 'asc' } as never);
       page.push(performance.now() - s);
     }
+    // The same 200 pages again: the first pass is the first read of each village after the import
+    // (status counts not cached yet; freshly written pages get their hint bits set on first read).
+    const page2: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      const v = villages[i % villages.length];
+      const s = performance.now();
+      await householdService.list(db, county, { page: 1 + (i % 3), pageSize: 20, villageCode: v.code, status: ['identified'], sort: 'name', order: 'asc' } as never);
+      page2.push(performance.now() - s);
+    }
     const countyPage: number[] = [];
     for (let i = 0; i < 20; i++) {
       const s = performance.now();
@@ -365,6 +374,7 @@ async function main() {
       `| .xlsx after parsing, fresh import (registry emptied first) | ${secs(xl.importMs ?? 0)} | ${xl.message}; ratio after-parse ÷ COPY = **${((xl.importMs ?? 0) / copyMs).toFixed(1)}×** / **${((xl.importMs ?? 0) / copyFkMs).toFixed(1)}×** with the foreign keys |`,
       `| .xlsx import, end to end (fresh) | ${secs(xlMs)} | |`,
       `| 20-row page, village + status, pinyin order (service call) | p50 ${pct(page, 50).toFixed(1)} ms, p95 ${pct(page, 95).toFixed(1)} ms | ${SAMPLES} samples (target p95 < 30 ms) |`,
+      `| the same 200 pages a second time | p50 ${pct(page2, 50).toFixed(1)} ms, p95 ${pct(page2, 95).toFixed(1)} ms | the first pass read each village for the first time after the import |`,
       `| exact-ID look-up (service call) | p50 ${pct(lookup, 50).toFixed(1)} ms, p95 ${pct(lookup, 95).toFixed(1)} ms | ${SAMPLES} samples (target < 10 ms) |`,
       `| 20-row page, whole county, pinyin order | p50 ${pct(countyPage, 50).toFixed(1)} ms, p95 ${pct(countyPage, 95).toFixed(1)} ms | 20 pages; counts cached after the first |`,
       `| data-quality run over everything | ${secs(qMs)} | ${q.households.toLocaleString()} households, ${q.persons.toLocaleString()} persons, ${q.issues.toLocaleString()} issues (target < 1 min per county) |`,
