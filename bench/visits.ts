@@ -192,7 +192,7 @@ async function main() {
 | the same GROUP BY sent to PostgreSQL directly | ${direct.all.map((x) => x.toFixed(0)).join(' / ')} ms | — |
 | the same by cadre (${ratesByCadre.last.rows.length.toLocaleString('en')} rows, names included) | ${ratesByCadre.ms.toFixed(0)} ms | — |
 | a month nobody read yet: counted in SQL while it is built (3 requests) | ${sqlOnly.all.map((x) => x.toFixed(0)).join(' / ')} ms | < 1 s |
-| building a month's stored verdicts (once per month; the nightly job builds this and last month) | ${build.ms.toFixed(0)} ms | — |
+| building a month's stored verdicts (once per month; the nightly job builds this year's months and last month) | ${build.ms.toFixed(0)} ms | — |
 | chase list, first page of 20 behind (${chasePage.last.total.toLocaleString('en')}) / page 500 of all | ${chasePage.ms.toFixed(0)} / ${chaseDeep.ms.toFixed(0)} ms | — |
 | chase-list export (.xlsx, whole county) | ${exported.ms.toFixed(0)} ms | — |
 | one township's first page (${station.last.total.toLocaleString('en')} households) | ${station.ms.toFixed(0)} ms | — |
