@@ -7,6 +7,7 @@ import { bootstrap } from '../../packages/server/src/bootstrap';
 import { loadConfig } from '../../packages/server/src/config';
 import { connect } from '../../packages/server/src/db/connect';
 import { loadDemo } from '../../packages/server/src/demo/generate';
+import { keepTestExitCode } from '../../packages/server/src/test/exit-code';
 
 export const BROWSER_ADMIN_PASSWORD = 'Admin#Browser2026';
 
@@ -24,6 +25,7 @@ declare module 'vitest' {
  * data) for the browser tests. `npm run test:browser` builds the web app first.
  */
 export default async function setup(project: TestProject) {
+  keepTestExitCode();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fupin-browser-'));
   const config = loadConfig({
     ...process.env,

@@ -7,6 +7,7 @@ import { bootstrap } from '../bootstrap';
 import { createDb, createPool } from '../db/db';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrate } from '../db/migrate';
+import { keepTestExitCode } from './exit-code';
 
 export const TEST_ADMIN_PASSWORD = 'Admin#Test2026';
 export const TEMPLATE_DB = 'fupin_test_template';
@@ -24,6 +25,7 @@ declare module 'vitest' {
  * never see each other's rows.
  */
 export default async function setup(project: TestProject) {
+  keepTestExitCode();
   let adminUrl: string;
   let stop: (() => Promise<void>) | null = null;
   let tmp: string | null = null;
