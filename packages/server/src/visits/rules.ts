@@ -299,8 +299,13 @@ export type RateTotals = {
 export function aggregateRate(outcomes: Iterable<Outcome>, level: RateLevel): RateTotals {
   const t = { met: 0, missed: 0, unassigned: 0, exempt: 0 };
   for (const o of outcomes) if (o !== 'not_required') t[o]++;
+  return rateOfCounts(t, level);
+}
+
+/** The same from outcome counts (what SQL counting returns). */
+export function rateOfCounts(t: Record<Exclude<Outcome, 'not_required'>, number>, level: RateLevel): RateTotals {
   const required = t.met + t.missed + (level === 'area' ? t.unassigned : 0);
-  return { required, ...t, rate: required ? t.met / required : null };
+  return { required, met: t.met, missed: t.missed, unassigned: t.unassigned, exempt: t.exempt, rate: required ? t.met / required : null };
 }
 
 /** 0.981481… → '98.15%'; null → '—'. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, DbOrTx, Tx } from '../../db/db';
+import type { VisitMonthOutcomeTable } from '../../db/schema';
 import { registerJob } from '../../jobs/runner';
 import { todayInChinaString } from '../../jobs/time';
 import { loadRule, loadRules, type StoredRule } from '../rule-store';
@@ -163,23 +164,8 @@ export async function readyMonths(db: Db, rules: Map<string, StoredRule>, key: M
   return ready;
 }
 
-export type OutcomeRow = {
-  county_code: string;
-  household_id: number;
-  area_code: string;
-  village_code: string;
-  township_code: string;
-  outcome: string;
-  required: number;
-  done: number;
-  paired_days: number;
-  effective_days: number;
-  cadre_id: number | null;
-  unit_org_id: number | null;
-  cadre_status: string | null;
-  reason: string | null;
-  last_visit_date: string | null;
-};
+/** A stored verdict as read (`SELECT o.*`). */
+export type OutcomeRow = VisitMonthOutcomeTable;
 
 export function evalOf(r: OutcomeRow): HouseholdEval {
   return {

@@ -10,7 +10,7 @@ import { loadRule, saveRule, type StoredRule } from '../rule-store';
 import {
   OUTCOME_LABELS,
   addMonths,
-  aggregateRate,
+  rateOfCounts,
   formatRate,
   monthOf,
   monthsOfYear,
@@ -26,23 +26,26 @@ const MODULE = 'visits';
 const prefixOf = (code?: string) => (code ? areaPrefix(code) : undefined);
 const levelOf = (g: GroupBy): RateLevel => (g === 'unit' || g === 'cadre' ? 'person' : 'area');
 
-function totalsOf(outcomes: Outcome[], level: RateLevel) {
-  const t = aggregateRate(outcomes, level);
+const NONE: OutcomeCounts = { met: 0, missed: 0, unassigned: 0, exempt: 0 };
+
+function totalsOf(c: OutcomeCounts, level: RateLevel) {
+  const t = rateOfCounts(c, level);
   return { ...t, rateText: formatRate(t.rate) };
 }
 
-function* outcomesOf(c: OutcomeCounts): Generator<Outcome> {
-  for (const o of ['met', 'missed', 'unassigned', 'exempt'] as const) for (let i = 0; i < c[o]; i++) yield o;
+function sumCounts(all: Iterable<OutcomeCounts>): OutcomeCounts {
+  const t = { ...NONE };
+  for (const c of all) for (const o of ['met', 'missed', 'unassigned', 'exempt'] as const) t[o] += c[o];
+  return t;
 }
 
-/** Rate rows per group, named: counted in SQL (engine.ts#monthCounts). */
+/** Rate rows per group, named, and the totals: counted in SQL (engine.ts#monthCounts). */
 async function countedGroups(db: Db, access: VisitAccess, f: { month: string; areaPrefix?: string; unitOrgId?: number }, g: GroupBy) {
   const counts = (await monthCounts(db, access, f, g as CountKey))!;
-  const groups = new Map([...counts].map(([k, c]) => [k, [...outcomesOf(c)]]));
-  return { grouped: await namedGroups(db, groups, g), outcomes: [...groups.values()].flat() };
+  return { grouped: await namedGroups(db, counts, g), total: sumCounts(counts.values()) };
 }
 
-async function namedGroups(db: Db, groups: Map<string, Outcome[]>, g: GroupBy): Promise<RateRow[]> {
+async function namedGroups(db: Db, groups: Map<string, OutcomeCounts>, g: GroupBy): Promise<RateRow[]> {
   const level = levelOf(g);
   const keys = [...groups.keys()];
   let names: Map<string, { name: string; parentName: string | null }>;
@@ -145,14 +148,14 @@ export const rateService = {
     const access = accessOf(ctx);
     const level = levelOf(q.groupBy);
     const f = { month: q.month, areaPrefix: prefixOf(q.areaCode), unitOrgId: q.unitOrgId };
-    const { grouped: all, outcomes } = await countedGroups(db, access, f, q.groupBy);
+    const { grouped: all, total } = await countedGroups(db, access, f, q.groupBy);
     const grouped = q.behindOnly ? all.filter((r) => r.rate !== null && r.rate < 1) : all;
     const unpaired = await unpairedCount(db, access, q.month, prefixOf(q.areaCode));
     return {
       month: q.month,
       groupBy: q.groupBy,
       level,
-      totals: totalsOf(outcomes, level),
+      totals: totalsOf(total, level),
       unpaired,
       rows: grouped,
     };
@@ -268,12 +271,12 @@ export const rateService = {
     const last = `${year}-12-31`;
     const counts = await rateRepo.counts(db, access, { areaPrefix: prefixOf(q.areaCode), first, last, today: on });
     const trend = [];
-    let current = totalsOf([], 'area');
+    let current = totalsOf(NONE, 'area');
     for (const m of year > Number(on.slice(0, 4)) ? [] : monthsOfYear(year, lastMonthOfYear)) {
       // Months already built are counted from the stored verdicts; the others are counted in
       // SQL once and built in the background (engine.ts#monthCounts).
       const counts = await monthCounts(db, access, { month: m, areaPrefix: prefixOf(q.areaCode) }, 'county');
-      const t = totalsOf([...counts!.values()].flatMap((c) => [...outcomesOf(c)]), 'area');
+      const t = totalsOf(sumCounts(counts!.values()), 'area');
       trend.push({ month: m, rate: t.rate, rateText: t.rateText, required: t.required, met: t.met });
       if (m === lastMonthOfYear) current = t;
     }
