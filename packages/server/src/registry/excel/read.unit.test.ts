@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectEncoding, readCsv, readXlsx } from './read';
+import { csvFeeder, detectEncoding, readCsv, readXlsx } from './read';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fupin-read-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -61,5 +61,56 @@ describe('streaming readers', () => {
     const gbk = path.join(dir, 'gbk.csv');
     fs.writeFileSync(gbk, Buffer.from([0xd0, 0xd5, 0xc3, 0xfb, 0x2c, 0x0a])); // 姓名, in GBK
     expect(await detectEncoding(gbk)).toBe('gb18030');
+  });
+});
+
+describe('CSV records cut from text in pieces', () => {
+  // RFC 4180 as a spreadsheet writes it: a field is quoted when it holds the separator, a quote or
+  // a line end; quotes inside are doubled
+  const write = (rows: string[][], sep: string, eol: string) =>
+    rows.map((r) => r.map((c) => (c.includes(sep) || /["\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(sep)).join(eol) + eol;
+  const parse = (pieces: string[]) => {
+    const got: string[][] = [];
+    const feed = csvFeeder((cells) => got.push(cells));
+    pieces.forEach((p, i) => feed(p, i === pieces.length - 1));
+    return got;
+  };
+  const rnd = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+
+  it('gives the same records however the text is cut, for commas, tabs, CRLF, LF and CR', () => {
+    const next = rnd(7);
+    const alphabet = ['张', '三', 'a', '1', ',', '\t', '"', '\n', '\r\n', ' ', 'x', '２'];
+    for (const [sep, eol] of [[',', '\r\n'], [',', '\n'], ['\t', '\r\n'], [',', '\r']] as const) {
+      const rows = Array.from({ length: 300 }, () =>
+        Array.from({ length: 1 + Math.floor(next() * 6) }, () => Array.from({ length: Math.floor(next() * 6) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('')),
+      );
+      // a lone CR inside a field would read as a line end in a CR-only file: not in those rows
+      if (eol === '\r') for (const r of rows) r.forEach((c, k) => (r[k] = c.replace(/[\r\n]/g, 'y')));
+      // the first line decides the separator: give it two separators and nothing else
+      rows.unshift(['h1', 'h2', 'h3']);
+      const text = write(rows, sep, eol);
+      expect(parse([text])).toEqual(rows);
+      for (let t = 0; t < 20; t++) {
+        const pieces: string[] = [];
+        for (let at = 0; at < text.length; ) {
+          const len = 1 + Math.floor(next() * 40);
+          pieces.push(text.slice(at, at + len));
+          at += len;
+        }
+        pieces.push('');
+        expect(parse(pieces)).toEqual(rows);
+      }
+    }
+  });
+
+  it('reads what spreadsheets write beside RFC 4180: a quote inside an unquoted field, text after a closing quote, no final line end', () => {
+    expect(parse(['a,b"c,"d"e\nf,"g"""', ''])).toEqual([
+      ['a', 'b"c', 'de'],
+      ['f', 'g"'],
+    ]);
+    expect(parse(['x,,\n,,y', ''])).toEqual([
+      ['x', '', ''],
+      ['', '', 'y'],
+    ]);
   });
 });
