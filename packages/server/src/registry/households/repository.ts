@@ -25,15 +25,30 @@ export function residentKey(raw: string): string {
   return s.length === 20 ? s.slice(0, 18) : s;
 }
 
+/**
+ * The names and the head's ID are looked up per listed household by primary key, as scalar
+ * subqueries rather than LEFT JOINs: joined, their plan followed the statistics, and right after an
+ * import those are stale (household analyzed after its first 1,000 rows, person not at all until
+ * autovacuum), so for villages the stale statistics call common the planner joined the head by
+ * reading and materializing every person of the county and filtering 0.6–1 million pairs —
+ * 30–50 ms for a 20-row page at 20,000 households, growing with the county (bench/notes.md).
+ * A subquery on a primary key is always an index probe, whatever the statistics say.
+ */
 function householdSelect(db: DbOrTx) {
   return db
     .selectFrom('household as h')
-    .leftJoin('area as v', 'v.code', 'h.village_code')
-    .leftJoin('area as t', 't.code', 'h.township_code')
-    .leftJoin('area as g', (j) => j.onRef('g.code', '=', 'h.area_code').on('g.level', '=', 6))
-    .leftJoin('person as hp', (j) => j.onRef('hp.county_code', '=', 'h.county_code').onRef('hp.id', '=', 'h.head_person_id'))
     .selectAll('h')
-    .select(['v.name as village_name', 't.name as township_name', 'g.name as group_name', 'hp.id_number as head_id_number']);
+    .select((eb) => [
+      eb.selectFrom('area as v').select('v.name').whereRef('v.code', '=', 'h.village_code').as('village_name'),
+      eb.selectFrom('area as t').select('t.name').whereRef('t.code', '=', 'h.township_code').as('township_name'),
+      eb.selectFrom('area as g').select('g.name').whereRef('g.code', '=', 'h.area_code').where('g.level', '=', 6).as('group_name'),
+      eb
+        .selectFrom('person as hp')
+        .select('hp.id_number')
+        .whereRef('hp.county_code', '=', 'h.county_code')
+        .whereRef('hp.id', '=', 'h.head_person_id')
+        .as('head_id_number'),
+    ]);
 }
 
 function filterHouseholds(f: HouseholdFilters, withStatus: boolean) {
