@@ -123,7 +123,9 @@ export function classifyHeader(cells: string[]): { score: number; kind: 'househo
   }
   const hasMemberId = hs.some((h) => MEMBER_LOOKUP.get(h)?.key === 'idNumber');
   const hasRelation = hs.some((h) => MEMBER_LOOKUP.get(h)?.key === 'relation');
-  if (hasMemberId && (hasRelation || mem >= 3)) return { score: mem + hhOnly, kind: hhOnly >= 2 ? 'flat' : 'member' };
+  // One household-only column is enough to make a roster: a flat sheet of 姓名, 身份证号, 与户主关系
+  // and 区划代码 (or 行政村) alone was taken for a members sheet, and its place column dropped.
+  if (hasMemberId && (hasRelation || mem >= 3)) return { score: mem + hhOnly, kind: hhOnly >= 1 ? 'flat' : 'member' };
   if (hs.some((h) => HOUSEHOLD_LOOKUP.get(h)?.key === 'headIdNumber') && hh >= 3) return { score: hh, kind: 'household' };
   return { score: Math.max(hh, mem), kind: null };
 }

@@ -319,6 +319,33 @@ describe('messy field files', () => {
     expect(again.body).toMatchObject({ created: 0, unchanged: 1 });
   });
 
+  it('imports a CSV whose households stand together as it reads it, and one whose rows are apart through staging — with the same verdicts', async () => {
+    const head = ['区划代码', '户主身份证号', '姓名', '身份证号', '与户主关系'].join(',');
+    const row = (h: string, name: string, id: string, rel: string) => [REGION.villageA, h, name, id, rel].join(',');
+    // A and B apart (A's wife below B): staged, then gathered by the head's ID
+    const [a, aw, b, bs] = [nid('1961-01-01'), nid('1963-02-02', true), nid('1962-03-03'), nid('1990-04-04')];
+    const apart = await upload(w.stationA, 'apart.csv', [head, row(a, '甲', a, '户主'), row(b, '乙', b, '户主'), row(a, '甲妻', aw, '配偶'), row(b, '乙子', bs, '之子')].join('\n'), 'text/csv');
+    expect(apart.body, JSON.stringify(apart.body.errorSample)).toMatchObject({ status: 'done', created: 2, failedHouseholds: 0, totalHouseholds: 2 });
+    expect(apart.body.phaseMs).toHaveProperty('stage.insert');
+    for (const [h, n] of [[a, 2], [b, 2]] as const) expect((await ok(w.stationA.get(`/api/registry/households?idNumber=${h}`))).items[0].memberCount).toBe(n);
+    // C, D, E together: read twice, nothing staged; D lists C's wife too, so C and D are both refused
+    const [c, cw, d, e] = [nid('1964-05-05'), nid('1966-06-06', true), nid('1965-07-07'), nid('1967-08-08')];
+    const lines = [head, row(c, '丙', c, '户主'), row(c, '丙妻', cw, '配偶'), row(d, '丁', d, '户主'), row(d, '丙妻', cw, '配偶'), row(e, '戊', e, '户主')];
+    const together = await upload(w.stationA, 'together.csv', lines.join('\n'), 'text/csv');
+    expect(together.body).toMatchObject({ status: 'done', created: 1, failedHouseholds: 2, failedRows: 4, totalHouseholds: 3, totalRows: 5 });
+    expect(together.body.phaseMs).not.toHaveProperty('stage.insert');
+    expect(together.body.errorSample.map((x: any) => x.rowNo)).toEqual(expect.arrayContaining([3, 5]));
+    const wb = await readBook((await download(w.stationA, `/api/registry/imports/${together.body.id}/errors.xlsx`)).buffer);
+    const rows = rowsOf(wb.worksheets[0]);
+    expect(rows.map((r) => r[2])).toEqual(['姓名', '丙', '丙妻', '丁', '丙妻']);
+    expect(String(rows[2].at(-1))).toMatch(/^第 3 行：身份证号：同一身份证号码在文件中出现在不同的户里/);
+    // the same rows apart give the same verdicts
+    const shuffled = await upload(w.stationA, 'together-apart.csv', [lines[0], lines[1], lines[3], lines[5], lines[2], lines[4]].join('\n'), 'text/csv');
+    expect(shuffled.body).toMatchObject({ status: 'done', created: 0, unchanged: 1, failedHouseholds: 2, failedRows: 4 });
+    expect(shuffled.body.phaseMs).toHaveProperty('stage.insert');
+    expect(await t.db.selectFrom('registry_import_row').select('seq').where('import_id', 'in', [apart.body.id, together.body.id, shuffled.body.id]).execute()).toEqual([]);
+  });
+
   it('answers a file that is not what it claims, an empty file, and wrong headers', async () => {
     const fake = await upload(w.stationA, 'fake.xlsx', Buffer.from('这不是 Excel 文件'));
     expect(fake.status).toBe(400);

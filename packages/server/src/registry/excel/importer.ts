@@ -17,7 +17,7 @@ import { householdRepo } from '../households/repository';
 import type { MemberInput } from '../households/schemas';
 import { checkPerCapita, matchDict, normaliseCellText, parseImportId, parseLooseDate, parseMonths, parseSex, parseYesNo, STATUS_LABELS, type DictEntry, type HouseholdStatus } from '../rules';
 import { HOUSEHOLD_FIELDS, MEMBER_FIELDS, STATUS_BY_LABEL } from './columns';
-import { splitCells, type SheetMeta, type StagedData } from './parse';
+import { householdBatches, splitCells, type SheetMeta, type StagedData, type Survey } from './parse';
 import type { Cell } from './read';
 import { createHouseholds, prepareHousehold, type PreparedHousehold } from './create';
 import { Phases } from './phases';
@@ -36,6 +36,8 @@ export type HouseholdDraft = {
 };
 
 const BATCH = 1000;
+/** New households from which an import refreshes the planner's statistics as it ends. */
+const ANALYZE_AFTER = 1000;
 /**
  * The next batch is validated while the previous one is written, on the one JavaScript thread:
  * the write's statements follow one another, and each can only be sent once the thread is free.
@@ -548,19 +550,10 @@ async function writeBatch(db: Db, ctx: Ctx, importId: number, filename: string, 
 
 export type ImportCounts = { created: number; updated: number; unchanged: number; failed: number; failedRows: number };
 
+type Progress = (c: ImportCounts & { processed: number; sample: { sheet: string; rowNo: number; reason: string }[] }) => Promise<void>;
+
 /** Imports the staged rows of one upload; reports progress after every batch. */
-export async function importStaged(
-  db: Db,
-  ctx: Ctx,
-  importId: number,
-  filename: string,
-  sheets: SheetMeta[],
-  onProgress: (c: ImportCounts & { processed: number; sample: { sheet: string; rowNo: number; reason: string }[] }) => Promise<void>,
-  ph: Phases = new Phases(),
-): Promise<ImportCounts> {
-  const day = today();
-  const dicts = await loadDicts(db, REGISTRY_DICT_TYPES);
-  const areas = await loadAreaIndex(db, ctx.scope);
+export async function importStaged(db: Db, ctx: Ctx, importId: number, filename: string, sheets: SheetMeta[], onProgress: Progress, ph: Phases = new Phases()): Promise<ImportCounts> {
   const dup = await db
     .selectFrom('registry_import_row')
     .select('id_key')
@@ -569,12 +562,6 @@ export async function importStaged(
     .groupBy('id_key')
     .having(sql`count(DISTINCT hh_key)`, '>', 1)
     .execute();
-  const fileDuplicates = new Set(dup.map((d) => d.id_key!));
-  const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, failed: 0, failedRows: 0 };
-  const sample: { sheet: string; rowNo: number; reason: string }[] = [];
-  let processed = 0;
-  let analyzed = false;
-  let pending: Promise<void> | null = null;
   // The batches' bounds, in one statement: every BATCH-th household key (in the key index's order)
   // and the last. Asked per batch instead (`DISTINCT hh_key … > last ORDER BY hh_key LIMIT 1000`)
   // they cost 0.75–1.6 s for 20 batches in the benchmark (read.keys).
@@ -588,17 +575,66 @@ export async function importStaged(
         ORDER BY hh_key`.execute(db),
     )
   ).rows.map((r) => r.hh_key);
-  for (let b = 0; b < bounds.length; b++) {
-    const from = b ? bounds[b - 1] : null;
-    const to = bounds[b];
-    // the batch's keys are a range of the key index: one range scan, not a probe per key
-    let q = db
-      .selectFrom('registry_import_row')
-      .select(['seq', 'sheet', 'row_no', 'hh_key', 'id_key', 'data'])
-      .where('import_id', '=', importId)
-      .where('hh_key', '<=', to);
-    if (from !== null) q = q.where('hh_key', '>', from);
-    const rows = (await ph.time('read.rows', () => q.orderBy('seq').execute())) as unknown as StagedRow[];
+  async function* batches() {
+    for (let b = 0; b < bounds.length; b++) {
+      const from = b ? bounds[b - 1] : null;
+      const to = bounds[b];
+      // the batch's keys are a range of the key index: one range scan, not a probe per key
+      let q = db
+        .selectFrom('registry_import_row')
+        .select(['seq', 'sheet', 'row_no', 'hh_key', 'id_key', 'data'])
+        .where('import_id', '=', importId)
+        .where('hh_key', '<=', to);
+      if (from !== null) q = q.where('hh_key', '>', from);
+      yield (await ph.time('read.rows', () => q.orderBy('seq').execute())) as unknown as StagedRow[];
+    }
+  }
+  return importBatches(db, ctx, importId, filename, sheets, { batches: batches(), fileDuplicates: new Set(dup.map((d) => d.id_key!)), staged: true }, onProgress, ph);
+}
+
+/** A grouped file read straight from the file, nothing staged (parse.ts, surveyUpload). */
+export async function importDirect(
+  db: Db,
+  ctx: Ctx,
+  importId: number,
+  filename: string,
+  path: string,
+  format: 'xlsx' | 'csv',
+  survey: Survey,
+  onProgress: Progress,
+  ph: Phases = new Phases(),
+): Promise<ImportCounts> {
+  async function* batches() {
+    for await (const rows of householdBatches(path, format, BATCH)) yield rows.map((r) => ({ seq: r.seq, sheet: r.sheet, row_no: r.row_no, hh_key: r.hh_key, id_key: r.id_key, data: { raw: r.cells, h: {}, m: {} } }));
+  }
+  return importBatches(db, ctx, importId, filename, survey.sheets, { batches: batches(), fileDuplicates: survey.fileDuplicates, staged: false }, onProgress, ph);
+}
+
+/**
+ * Batches of whole households, in order: each is validated, matched and prepared while the one
+ * before is written. The rows of `staged` batches are in registry_import_row (their verdicts are
+ * noted there); otherwise only the refused rows are put there, for the error workbook.
+ */
+async function importBatches(
+  db: Db,
+  ctx: Ctx,
+  importId: number,
+  filename: string,
+  sheets: SheetMeta[],
+  source: { batches: AsyncIterable<StagedRow[]>; fileDuplicates: Set<string>; staged: boolean },
+  onProgress: Progress,
+  ph: Phases,
+): Promise<ImportCounts> {
+  const day = today();
+  const dicts = await loadDicts(db, REGISTRY_DICT_TYPES);
+  const areas = await loadAreaIndex(db, ctx.scope);
+  const fileDuplicates = source.fileDuplicates;
+  const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0, failed: 0, failedRows: 0 };
+  const sample: { sheet: string; rowNo: number; reason: string }[] = [];
+  let processed = 0;
+  let analyzed = false;
+  let pending: Promise<void> | null = null;
+  for await (const rows of source.batches) {
     const groups = new Map<string, StagedRow[]>();
     for (const r of rows) {
       // staged as the row's cells only; the field split follows the sheet's column map
@@ -720,11 +756,21 @@ export async function importStaged(
         } else counts[v.outcome]++;
       }
       if (errs.length) {
-        await sql`
-          UPDATE registry_import_row r SET error = x.e
-          FROM unnest(${errs.map((e) => e.seq)}::int[], ${errs.map((e) => e.error)}::text[]) AS x(s, e)
-          WHERE r.import_id = ${importId} AND r.seq = x.s AND r.seq = ANY(${errs.map((e) => e.seq)}::int[])`.execute(db);
         const bySeq = new Map(rows.map((r) => [r.seq, r]));
+        if (source.staged)
+          await sql`
+            UPDATE registry_import_row r SET error = x.e
+            FROM unnest(${errs.map((e) => e.seq)}::int[], ${errs.map((e) => e.error)}::text[]) AS x(s, e)
+            WHERE r.import_id = ${importId} AND r.seq = x.s AND r.seq = ANY(${errs.map((e) => e.seq)}::int[])`.execute(db);
+        else {
+          const bad = errs.map((e) => bySeq.get(e.seq)!);
+          await sql`
+            INSERT INTO registry_import_row (import_id, seq, sheet, row_no, hh_key, id_key, data, error)
+            SELECT ${importId}, s, sh, rn, k, ik, d::json, e
+            FROM unnest(${bad.map((r) => r.seq)}::int[], ${bad.map((r) => r.sheet)}::text[], ${bad.map((r) => r.row_no)}::int[], ${bad.map((r) => r.hh_key)}::text[],
+                        ${bad.map((r) => r.id_key)}::text[], ${bad.map((r) => JSON.stringify({ raw: r.data.raw }))}::text[], ${errs.map((e) => e.error)}::text[])
+              AS t(s, sh, rn, k, ik, d, e)`.execute(db);
+        }
         for (const e of errs) {
           if (sample.length >= 100) break;
           if (e.error === '同户其他行有错误，整户未导入') continue;
@@ -750,6 +796,11 @@ export async function importStaged(
     pending.catch(() => {});
   }
   if (pending) await pending;
+  // Fresh statistics for the lists that follow. Without them the planner still sees the tables as
+  // they were after the first batch (household) or before the import (person) until autovacuum
+  // comes round, and chose plans that read every person of the county for a 20-row page
+  // (village …209 of the bench: 52 ms at 20,000 households, 1.7–3.0 s at 200,000; bench/notes.md).
+  if (counts.created >= ANALYZE_AFTER) await ph.time('analyzeEnd', () => sql`ANALYZE household, person`.execute(db));
   return counts;
 }
 

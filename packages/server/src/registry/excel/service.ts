@@ -11,9 +11,9 @@ import type { Db } from '../../db/db';
 import type { Ctx } from '../../http/context';
 import { AppError, errors } from '../../http/errors';
 import { regErrors } from '../common';
-import { importStaged } from './importer';
+import { importDirect, importStaged, type ImportCounts } from './importer';
 import { Phases } from './phases';
-import { parseUpload, type SheetMeta } from './parse';
+import { parseUpload, surveyUpload, type SheetMeta } from './parse';
 import { looksLikeZip, type Cell } from './read';
 import { safeCell } from './xlsx';
 
@@ -161,9 +161,17 @@ async function run(db: Db, ctx: Ctx, id: number, file: string, format: 'xlsx' | 
   const ph = new Phases();
   try {
     await db.updateTable('registry_import').set({ status: 'parsing', started_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', id).execute();
-    const parsed = await parseUpload(db, id, file, format, ph, async (rows) => {
-      await db.updateTable('registry_import').set({ total_rows: rows, updated_at: sql`now()` }).where('id', '=', id).execute();
-    }, pool);
+    // A CSV whose households' rows stand together (the usual roster) is read twice instead of
+    // being staged: a first read checks that and finds the IDs listed in two households, the
+    // second imports as it reads. Reading a CSV costs far less than staging its rows (≈ 0.2 s
+    // against 1.5 s for 70,000 rows). An .xlsx is staged: reading it is the slow part.
+    const survey = format === 'csv' ? await ph.time('survey', () => surveyUpload(file, format)) : null;
+    let parsed: { sheets: SheetMeta[]; rows: number; households: number };
+    if (survey?.grouped) parsed = survey;
+    else
+      parsed = await parseUpload(db, id, file, format, ph, async (rows) => {
+        await db.updateTable('registry_import').set({ total_rows: rows, updated_at: sql`now()` }).where('id', '=', id).execute();
+      }, pool);
     const parseMs = Date.now() - t0;
     await db
       .updateTable('registry_import')
@@ -178,7 +186,7 @@ async function run(db: Db, ctx: Ctx, id: number, file: string, format: 'xlsx' | 
       .where('id', '=', id)
       .execute();
     const t1 = Date.now();
-    const counts = await importStaged(db, ctx, id, filename, parsed.sheets, async (c) => {
+    const progress = async (c: ImportCounts & { processed: number; sample: unknown[] }) => {
       await db
         .updateTable('registry_import')
         .set({
@@ -193,7 +201,10 @@ async function run(db: Db, ctx: Ctx, id: number, file: string, format: 'xlsx' | 
         })
         .where('id', '=', id)
         .execute();
-    }, ph);
+    };
+    const counts = survey?.grouped
+      ? await importDirect(db, ctx, id, filename, file, format, survey, progress, ph)
+      : await importStaged(db, ctx, id, filename, parsed.sheets, progress, ph);
     const errorFile = await ph.time('errorWorkbook', () => errorWorkbook(db, id, parsed.sheets));
     await db
       .updateTable('registry_import')
