@@ -14,7 +14,11 @@
  * query per batch. The issues are written in the same transaction, so a household and its verdict
  * commit together.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { maskIdNumber } from '@fupin/shared';
 import type { Tx } from '../../db/db';
 import type { Ctx } from '../../http/context';
@@ -116,6 +120,31 @@ function insertColumns(tx: Tx, table: string, columns: [string, string][], value
   const select = columns.map(([, t], i) => sql.raw(t === 'text[]' ? `c${i}::text[]` : `c${i}`));
   const alias = sql.raw(`t(${columns.map((_, i) => `c${i}`).join(', ')})`);
   return sql`INSERT INTO ${sql.table(table)} (${sql.join(cols)}) OVERRIDING SYSTEM VALUE SELECT ${sql.join(select)} FROM unnest(${sql.join(arrays)}) AS ${alias}`.execute(tx);
+}
+
+/** A value in COPY's text format: \\N for NULL; backslash, tab and line ends escaped. */
+function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  const x = String(v);
+  return COPY_ESCAPE.test(x) ? x.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : x;
+}
+const COPY_ESCAPE = /[\\\t\n\r]/;
+
+/**
+ * Rows by COPY on the transaction's own connection (so inside the batch's transaction): no
+ * function scan of one unnested array per column, and PostgreSQL inserts the rows in groups
+ * (heap_multi_insert) — the indexes and the foreign-key check cost the same as for INSERT.
+ */
+async function copyColumns(client: pg.PoolClient, table: string, columns: [string, string][], values: unknown[][], n: number) {
+  const lines: string[] = new Array(n);
+  for (let r = 0; r < n; r++) {
+    let line = copyValue(values[0][r]);
+    for (let c = 1; c < columns.length; c++) line += '\t' + copyValue(values[c][r]);
+    lines[r] = line;
+  }
+  await pipeline(Readable.from([lines.join('\n') + '\n']), client.query(copyFrom(`COPY ${table} (${columns.map(([c]) => c).join(', ')}) FROM STDIN`)));
 }
 
 // The sequences' names, looked up once per process: passed to nextval() as a constant.
@@ -258,7 +287,7 @@ function claimConflict(e: unknown): AppError | null {
   return new AppError(409, 'E2002', `身份证号码 ${maskIdNumber(id)} 已在另一户中在册`);
 }
 
-export async function createHouseholds(tx: Tx, ctx: Ctx, plans: Plan[], day: string, ph: Phases): Promise<number[]> {
+export async function createHouseholds(tx: Tx, ctx: Ctx, plans: Plan[], day: string, ph: Phases, copyClient: pg.PoolClient | null = null): Promise<number[]> {
   if (!plans.length) return [];
   const byCounty = new Map<string, Plan[]>();
   for (const p of plans) {
@@ -412,7 +441,11 @@ export async function createHouseholds(tx: Tx, ctx: Ctx, plans: Plan[], day: str
         throw numberConflict(e) ?? e;
       }),
     );
-    await ph.time('write.person', () => insertColumns(tx, 'person', PERSON_COLUMNS, Object.fromEntries(PERSON_COLUMNS.map(([c], k) => [c, P[k]]))));
+    await ph.time('write.person', () =>
+      copyClient
+        ? copyColumns(copyClient, 'person', PERSON_COLUMNS, P, nPersons)
+        : insertColumns(tx, 'person', PERSON_COLUMNS, Object.fromEntries(PERSON_COLUMNS.map(([c], k) => [c, P[k]]))).then(() => {}),
+    );
     const actorId = ctx.user.id || null;
     await ph.time('write.history', () =>
       sql`

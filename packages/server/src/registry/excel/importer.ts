@@ -4,10 +4,12 @@
  * nothing), and written in batches — one transaction per batch of whole households, so a killed
  * server leaves only whole households and the file can simply be imported again.
  */
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type pg from 'pg';
 import { maskIdNumber, parseYuan, phoneSchema } from '@fupin/shared';
 import { writeAudit } from '../../audit/audit';
 import type { Db, Tx } from '../../db/db';
+import type { Database } from '../../db/schema';
 import type { Ctx } from '../../http/context';
 import { AppError, type FieldIssue } from '../../http/errors';
 import { scopeCoversArea, type Scope } from '../../scope/scope';
@@ -505,12 +507,27 @@ async function writeExisting(tx: Tx, ctx: Ctx, p: Planned, h: HouseholdRowFull, 
   return 'updated';
 }
 
+/**
+ * Where an import's batches are written: with a pool at hand, one connection of its own for the
+ * whole import, reached both through Kysely (the transaction) and directly (COPY of the persons,
+ * create.ts), so the COPY runs inside the batch's transaction. Without a pool, the caller's Kysely.
+ */
+type Writer = { db: Db; client: pg.PoolClient | null; release: () => void };
+async function openWriter(db: Db, pool?: pg.Pool): Promise<Writer> {
+  if (!pool) return { db, client: null, release: () => {} };
+  const client = await pool.connect();
+  // Kysely releases its connection after each transaction; this one is released when the import ends
+  const held = { query: (...a: unknown[]) => (client.query as (...x: unknown[]) => unknown)(...a), release: () => {} };
+  const one = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => held, end: async () => {} } as never }) });
+  return { db: one, client, release: () => client.release() };
+}
+
 /** Writes one batch in one transaction; on an unexpected failure, household by household. */
-async function writeBatch(db: Db, ctx: Ctx, importId: number, filename: string, plans: Planned[], day: string, ph: Phases): Promise<Verdict[]> {
+async function writeBatch(w: Writer, ctx: Ctx, importId: number, filename: string, plans: Planned[], day: string, ph: Phases): Promise<Verdict[]> {
   const fresh = plans.filter((p) => !p.existing);
   const old = plans.filter((p) => p.existing);
   try {
-    return await db.transaction().execute(async (tx) => {
+    return await w.db.transaction().execute(async (tx) => {
       // Every statement of a batch reads by key (claims, numbers, the foreign-key checks of each
       // person, event and history row). Plans made here while the tables are young would be
       // sequential scans, and the foreign-key checks keep their plan for the connection's life —
@@ -518,7 +535,7 @@ async function writeBatch(db: Db, ctx: Ctx, importId: number, filename: string, 
       // every size for these statements.
       await sql`SET LOCAL enable_seqscan = off`.execute(tx);
       const out: Verdict[] = [];
-      await createHouseholds(tx, ctx, fresh, day, ph);
+      await createHouseholds(tx, ctx, fresh, day, ph, w.client);
       for (const p of fresh) out.push({ key: p.key, outcome: 'created', rowErrors: new Map() });
       const outcomes = old.length ? await ph.time('write.updateExisting', () => updateExisting(tx, ctx, old, day)) : new Map<string, 'updated' | 'unchanged'>();
       for (const p of old) out.push({ key: p.key, outcome: outcomes.get(p.key)!, rowErrors: new Map(), householdId: p.existing!.id });
@@ -543,7 +560,7 @@ async function writeBatch(db: Db, ctx: Ctx, importId: number, filename: string, 
       return [{ key: plans[0].key, outcome: 'failed', rowErrors: new Map(plans[0].rows.map((r) => [r.seq, msg])) }];
     }
     const out: Verdict[] = [];
-    for (const p of plans) out.push(...(await writeBatch(db, ctx, importId, filename, [p], day, ph)));
+    for (const p of plans) out.push(...(await writeBatch(w, ctx, importId, filename, [p], day, ph)));
     return out;
   }
 }
@@ -553,7 +570,7 @@ export type ImportCounts = { created: number; updated: number; unchanged: number
 type Progress = (c: ImportCounts & { processed: number; sample: { sheet: string; rowNo: number; reason: string }[] }) => Promise<void>;
 
 /** Imports the staged rows of one upload; reports progress after every batch. */
-export async function importStaged(db: Db, ctx: Ctx, importId: number, filename: string, sheets: SheetMeta[], onProgress: Progress, ph: Phases = new Phases()): Promise<ImportCounts> {
+export async function importStaged(db: Db, ctx: Ctx, importId: number, filename: string, sheets: SheetMeta[], onProgress: Progress, ph: Phases = new Phases(), pool?: pg.Pool): Promise<ImportCounts> {
   const dup = await db
     .selectFrom('registry_import_row')
     .select('id_key')
@@ -589,7 +606,7 @@ export async function importStaged(db: Db, ctx: Ctx, importId: number, filename:
       yield (await ph.time('read.rows', () => q.orderBy('seq').execute())) as unknown as StagedRow[];
     }
   }
-  return importBatches(db, ctx, importId, filename, sheets, { batches: batches(), fileDuplicates: new Set(dup.map((d) => d.id_key!)), staged: true }, onProgress, ph);
+  return importBatches(db, ctx, importId, filename, sheets, { batches: batches(), fileDuplicates: new Set(dup.map((d) => d.id_key!)), staged: true, pool }, onProgress, ph);
 }
 
 /** A grouped file read straight from the file, nothing staged (parse.ts, surveyUpload). */
@@ -603,11 +620,12 @@ export async function importDirect(
   survey: Survey,
   onProgress: Progress,
   ph: Phases = new Phases(),
+  pool?: pg.Pool,
 ): Promise<ImportCounts> {
   async function* batches() {
     for await (const rows of householdBatches(path, format, BATCH)) yield rows.map((r) => ({ seq: r.seq, sheet: r.sheet, row_no: r.row_no, hh_key: r.hh_key, id_key: r.id_key, data: { raw: r.cells, h: {}, m: {} } }));
   }
-  return importBatches(db, ctx, importId, filename, survey.sheets, { batches: batches(), fileDuplicates: survey.fileDuplicates, staged: false }, onProgress, ph);
+  return importBatches(db, ctx, importId, filename, survey.sheets, { batches: batches(), fileDuplicates: survey.fileDuplicates, staged: false, pool }, onProgress, ph);
 }
 
 /**
@@ -621,7 +639,7 @@ async function importBatches(
   importId: number,
   filename: string,
   sheets: SheetMeta[],
-  source: { batches: AsyncIterable<StagedRow[]>; fileDuplicates: Set<string>; staged: boolean },
+  source: { batches: AsyncIterable<StagedRow[]>; fileDuplicates: Set<string>; staged: boolean; pool?: pg.Pool },
   onProgress: Progress,
   ph: Phases,
 ): Promise<ImportCounts> {
@@ -634,168 +652,175 @@ async function importBatches(
   let processed = 0;
   let analyzed = false;
   let pending: Promise<void> | null = null;
-  for await (const rows of source.batches) {
-    const groups = new Map<string, StagedRow[]>();
-    for (const r of rows) {
-      // staged as the row's cells only; the field split follows the sheet's column map
-      const meta = sheets[Number(r.sheet)];
-      if (meta) r.data = { ...splitCells(meta, r.data.raw), raw: r.data.raw };
-      const g = groups.get(r.hh_key);
-      if (g) g.push(r);
-      else groups.set(r.hh_key, [r]);
-    }
+  const writer = await openWriter(db, source.pool);
+  try {
+    for await (const rows of source.batches) {
+      const groups = new Map<string, StagedRow[]>();
+      for (const r of rows) {
+        // staged as the row's cells only; the field split follows the sheet's column map
+        const meta = sheets[Number(r.sheet)];
+        if (meta) r.data = { ...splitCells(meta, r.data.raw), raw: r.data.raw };
+        const g = groups.get(r.hh_key);
+        if (g) g.push(r);
+        else groups.set(r.hh_key, [r]);
+      }
 
-    const verdicts: Verdict[] = [];
-    const planned: Omit<Planned, 'existing'>[] = [];
-    let tv = performance.now();
-    let k = 0;
-    for (const [key, g] of groups) {
-      if (++k % YIELD_EVERY === 0) {
-        ph.add('validate', performance.now() - tv);
-        await yieldToWrites();
-        tv = performance.now();
-      }
-      const r = planGroup(dicts, areas, key, g, sheets, fileDuplicates, day);
-      if (r.errors) verdicts.push({ key, outcome: 'failed', rowErrors: r.errors });
-      else planned.push(r.plan!);
-    }
-    ph.add('validate', performance.now() - tv);
-    const tm = performance.now();
-    // Who already holds these IDs (anywhere), and which household numbers exist.
-    const ids = planned.flatMap((p) => p.draft.members.map((m) => m.residentId));
-    // One probe of the ID index per resident ID, forced by the LATERAL … OFFSET 0: with a list of
-    // thousands the planner preferred a (parallel) sequential scan of the whole index table — at
-    // county scale 0.65 s per batch, growing with every household imported (measured, EXPLAIN
-    // ANALYZE on 700,000 persons).
-    const holders = ids.length
-      ? (
-          await sql<{ id_number: string; county_code: string; household_id: number; relation: string; area_code: string; status: string; village_name: string | null }>`
-            SELECT x.* FROM unnest(${ids}::text[]) AS k(idn)
-            CROSS JOIN LATERAL (
-              SELECT i.id_number, p.county_code, p.household_id, p.relation, h.area_code, h.status, v.name AS village_name
-              FROM person_id_index i
-              JOIN person p ON p.county_code = i.county_code AND p.id = i.person_id
-              JOIN household h ON h.county_code = p.county_code AND h.id = p.household_id
-              LEFT JOIN area v ON v.code = h.village_code
-              WHERE i.id_number = k.idn
-              OFFSET 0) x`.execute(db)
-        ).rows
-      : [];
-    const holder = new Map(holders.map((x) => [x.id_number, x]));
-    const nos = planned.filter((p) => p.draft.householdNo).map((p) => p.draft.householdNo!);
-    const numbered = nos.length
-      ? await db.selectFrom('household').select(['county_code', 'id', 'household_no', 'area_code']).where('household_no', 'in', nos).execute()
-      : [];
-    const plans: Planned[] = [];
-    for (const p of planned) {
-      const head = p.draft.members.find((m) => m.relation === 'head')!;
-      const hh = holder.get(head.residentId);
-      let existing: Planned['existing'] = null;
-      let error: string | null = null;
-      const byNo = p.draft.householdNo ? numbered.find((n) => n.household_no === p.draft.householdNo && n.county_code === p.draft.place.countyCode) : undefined;
-      if (hh) {
-        if (hh.relation !== 'head') error = `户主 ${head.name} 已是${hh.village_name ?? ''}另一户的成员（不是户主），请先办理迁移或分户`;
-        else if (!scopeCoversArea(ctx.scope, hh.area_code)) error = `户主 ${head.name} 已在${hh.village_name ?? '其他村'}登记，不在您的管辖范围内`;
-        else if (hh.status === 'cancelled') error = '该户已注销，不能再导入';
-        else existing = { county_code: hh.county_code, id: hh.household_id };
-        if (existing && byNo && byNo.id !== existing.id) error = `户编号 ${p.draft.householdNo} 已被另一户使用`;
-      } else if (byNo) error = `户编号 ${p.draft.householdNo} 已被另一户使用`;
-      if (!error)
-        for (const m of p.draft.members) {
-          const x = holder.get(m.residentId);
-          if (x && !(existing && x.county_code === existing.county_code && x.household_id === existing.id)) {
-            error = `${m.name}（${maskIdNumber(m.idNumber)}）已在${x.village_name ?? '其他村'}的另一户中在册，同一人只能在一户中在册`;
-            break;
-          }
+      const verdicts: Verdict[] = [];
+      const planned: Omit<Planned, 'existing'>[] = [];
+      let tv = performance.now();
+      let k = 0;
+      for (const [key, g] of groups) {
+        if (++k % YIELD_EVERY === 0) {
+          ph.add('validate', performance.now() - tv);
+          await yieldToWrites();
+          tv = performance.now();
         }
-      if (error) {
-        const first = p.rows[0].seq;
-        verdicts.push({ key: p.key, outcome: 'failed', rowErrors: new Map(p.rows.map((r) => [r.seq, r.seq === first ? error! : '同户其他行有错误，整户未导入'])) });
-      } else plans.push({ ...p, existing });
-    }
-    ph.add('match', performance.now() - tm);
-    // the new households' quality verdicts and rows, before the previous batch's write is awaited
-    let tp = performance.now();
-    k = 0;
-    for (const p of plans) {
-      if (++k % YIELD_EVERY === 0) {
-        ph.add('prepare', performance.now() - tp);
-        await yieldToWrites();
-        tp = performance.now();
+        const r = planGroup(dicts, areas, key, g, sheets, fileDuplicates, day);
+        if (r.errors) verdicts.push({ key, outcome: 'failed', rowErrors: r.errors });
+        else planned.push(r.plan!);
       }
-      if (!p.existing) p.prepared = prepareHousehold(p.draft, day);
-    }
-    ph.add('prepare', performance.now() - tp);
-    // Pipelining: this batch was read, validated and matched (JS) while the previous one was being
-    // written (the database, another process); its own write starts once that one is done, so
-    // writes, verdicts and progress stay in order. Matching does not depend on the previous batch:
-    // its households are other keys, and an ID in two households of the file is refused for both.
-    if (pending) await pending;
-    const finish = async () => {
-      if (plans.length) {
-        const tw = performance.now();
-        const written = await writeBatch(db, ctx, importId, filename, plans, day, ph);
-        ph.add('write', performance.now() - tw);
-        for (const v of written) {
+      ph.add('validate', performance.now() - tv);
+      const tm = performance.now();
+      // Who already holds these IDs (anywhere), and which household numbers exist.
+      const ids = planned.flatMap((p) => p.draft.members.map((m) => m.residentId));
+      // One probe of the ID index per resident ID, forced by the LATERAL … OFFSET 0: with a list of
+      // thousands the planner preferred a (parallel) sequential scan of the whole index table — at
+      // county scale 0.65 s per batch, growing with every household imported (measured, EXPLAIN
+      // ANALYZE on 700,000 persons).
+      const holders = ids.length
+        ? (
+            await sql<{ id_number: string; county_code: string; household_id: number; relation: string; area_code: string; status: string; village_name: string | null }>`
+              SELECT x.* FROM unnest(${ids}::text[]) AS k(idn)
+              CROSS JOIN LATERAL (
+                SELECT i.id_number, p.county_code, p.household_id, p.relation, h.area_code, h.status, v.name AS village_name
+                FROM person_id_index i
+                JOIN person p ON p.county_code = i.county_code AND p.id = i.person_id
+                JOIN household h ON h.county_code = p.county_code AND h.id = p.household_id
+                LEFT JOIN area v ON v.code = h.village_code
+                WHERE i.id_number = k.idn
+                OFFSET 0) x`.execute(db)
+          ).rows
+        : [];
+      const holder = new Map(holders.map((x) => [x.id_number, x]));
+      const nos = planned.filter((p) => p.draft.householdNo).map((p) => p.draft.householdNo!);
+      const numbered = nos.length
+        ? await db.selectFrom('household').select(['county_code', 'id', 'household_no', 'area_code']).where('household_no', 'in', nos).execute()
+        : [];
+      const plans: Planned[] = [];
+      for (const p of planned) {
+        const head = p.draft.members.find((m) => m.relation === 'head')!;
+        const hh = holder.get(head.residentId);
+        let existing: Planned['existing'] = null;
+        let error: string | null = null;
+        const byNo = p.draft.householdNo ? numbered.find((n) => n.household_no === p.draft.householdNo && n.county_code === p.draft.place.countyCode) : undefined;
+        if (hh) {
+          if (hh.relation !== 'head') error = `户主 ${head.name} 已是${hh.village_name ?? ''}另一户的成员（不是户主），请先办理迁移或分户`;
+          else if (!scopeCoversArea(ctx.scope, hh.area_code)) error = `户主 ${head.name} 已在${hh.village_name ?? '其他村'}登记，不在您的管辖范围内`;
+          else if (hh.status === 'cancelled') error = '该户已注销，不能再导入';
+          else existing = { county_code: hh.county_code, id: hh.household_id };
+          if (existing && byNo && byNo.id !== existing.id) error = `户编号 ${p.draft.householdNo} 已被另一户使用`;
+        } else if (byNo) error = `户编号 ${p.draft.householdNo} 已被另一户使用`;
+        if (!error)
+          for (const m of p.draft.members) {
+            const x = holder.get(m.residentId);
+            if (x && !(existing && x.county_code === existing.county_code && x.household_id === existing.id)) {
+              error = `${m.name}（${maskIdNumber(m.idNumber)}）已在${x.village_name ?? '其他村'}的另一户中在册，同一人只能在一户中在册`;
+              break;
+            }
+          }
+        if (error) {
+          const first = p.rows[0].seq;
+          verdicts.push({ key: p.key, outcome: 'failed', rowErrors: new Map(p.rows.map((r) => [r.seq, r.seq === first ? error! : '同户其他行有错误，整户未导入'])) });
+        } else plans.push({ ...p, existing });
+      }
+      ph.add('match', performance.now() - tm);
+      // the new households' quality verdicts and rows, before the previous batch's write is awaited
+      let tp = performance.now();
+      k = 0;
+      for (const p of plans) {
+        if (++k % YIELD_EVERY === 0) {
+          ph.add('prepare', performance.now() - tp);
+          await yieldToWrites();
+          tp = performance.now();
+        }
+        if (!p.existing) p.prepared = prepareHousehold(p.draft, day);
+      }
+      ph.add('prepare', performance.now() - tp);
+      // Pipelining: this batch was read, validated and matched (JS) while the previous one was being
+      // written (the database, another process); its own write starts once that one is done, so
+      // writes, verdicts and progress stay in order. Matching does not depend on the previous batch:
+      // its households are other keys, and an ID in two households of the file is refused for both.
+      if (pending) await pending;
+      const finish = async () => {
+        if (plans.length) {
+          const tw = performance.now();
+          const written = await writeBatch(writer, ctx, importId, filename, plans, day, ph);
+          ph.add('write', performance.now() - tw);
+          for (const v of written) {
+            if (v.outcome === 'failed') {
+              const rows = groups.get(v.key)!;
+              const msg = [...v.rowErrors.values()][0];
+              v.rowErrors = new Map(rows.map((r, i) => [r.seq, i === 0 ? msg : '同户其他行有错误，整户未导入']));
+            }
+          }
+          verdicts.push(...written);
+        }
+        const errs: { seq: number; error: string }[] = [];
+        for (const v of verdicts) {
           if (v.outcome === 'failed') {
-            const rows = groups.get(v.key)!;
-            const msg = [...v.rowErrors.values()][0];
-            v.rowErrors = new Map(rows.map((r, i) => [r.seq, i === 0 ? msg : '同户其他行有错误，整户未导入']));
+            counts.failed++;
+            for (const [seq, error] of v.rowErrors) {
+              errs.push({ seq, error });
+              counts.failedRows++;
+            }
+          } else counts[v.outcome]++;
+        }
+        if (errs.length) {
+          const bySeq = new Map(rows.map((r) => [r.seq, r]));
+          if (source.staged)
+            await sql`
+              UPDATE registry_import_row r SET error = x.e
+              FROM unnest(${errs.map((e) => e.seq)}::int[], ${errs.map((e) => e.error)}::text[]) AS x(s, e)
+              WHERE r.import_id = ${importId} AND r.seq = x.s AND r.seq = ANY(${errs.map((e) => e.seq)}::int[])`.execute(db);
+          else {
+            const bad = errs.map((e) => bySeq.get(e.seq)!);
+            await sql`
+              INSERT INTO registry_import_row (import_id, seq, sheet, row_no, hh_key, id_key, data, error)
+              SELECT ${importId}, s, sh, rn, k, ik, d::json, e
+              FROM unnest(${bad.map((r) => r.seq)}::int[], ${bad.map((r) => r.sheet)}::text[], ${bad.map((r) => r.row_no)}::int[], ${bad.map((r) => r.hh_key)}::text[],
+                          ${bad.map((r) => r.id_key)}::text[], ${bad.map((r) => JSON.stringify({ raw: r.data.raw }))}::text[], ${errs.map((e) => e.error)}::text[])
+                AS t(s, sh, rn, k, ik, d, e)`.execute(db);
+          }
+          for (const e of errs) {
+            if (sample.length >= 100) break;
+            if (e.error === '同户其他行有错误，整户未导入') continue;
+            const r = bySeq.get(e.seq)!;
+            sample.push({ sheet: sheets[Number(r.sheet)]?.name ?? '', rowNo: r.row_no, reason: e.error });
           }
         }
-        verdicts.push(...written);
-      }
-      const errs: { seq: number; error: string }[] = [];
-      for (const v of verdicts) {
-        if (v.outcome === 'failed') {
-          counts.failed++;
-          for (const [seq, error] of v.rowErrors) {
-            errs.push({ seq, error });
-            counts.failedRows++;
-          }
-        } else counts[v.outcome]++;
-      }
-      if (errs.length) {
-        const bySeq = new Map(rows.map((r) => [r.seq, r]));
-        if (source.staged)
-          await sql`
-            UPDATE registry_import_row r SET error = x.e
-            FROM unnest(${errs.map((e) => e.seq)}::int[], ${errs.map((e) => e.error)}::text[]) AS x(s, e)
-            WHERE r.import_id = ${importId} AND r.seq = x.s AND r.seq = ANY(${errs.map((e) => e.seq)}::int[])`.execute(db);
-        else {
-          const bad = errs.map((e) => bySeq.get(e.seq)!);
-          await sql`
-            INSERT INTO registry_import_row (import_id, seq, sheet, row_no, hh_key, id_key, data, error)
-            SELECT ${importId}, s, sh, rn, k, ik, d::json, e
-            FROM unnest(${bad.map((r) => r.seq)}::int[], ${bad.map((r) => r.sheet)}::text[], ${bad.map((r) => r.row_no)}::int[], ${bad.map((r) => r.hh_key)}::text[],
-                        ${bad.map((r) => r.id_key)}::text[], ${bad.map((r) => JSON.stringify({ raw: r.data.raw }))}::text[], ${errs.map((e) => e.error)}::text[])
-              AS t(s, sh, rn, k, ik, d, e)`.execute(db);
+        processed += groups.size;
+        // A foreign-key check plan cached before the import (a save while the table was nearly empty)
+        // would stay a sequential scan — each check costing as much as the households imported so far
+        // (measured: 0.3 → 3.3 ms per person within 12,000 households). One ANALYZE after the first
+        // batch invalidates such plans; they are made again inside a batch, as index plans (above).
+        // The planner's statistics for the rest of the system follow with autovacuum.
+        if (counts.created && !analyzed) {
+          analyzed = true;
+          await ph.time('analyze', () => sql`ANALYZE household`.execute(db));
         }
-        for (const e of errs) {
-          if (sample.length >= 100) break;
-          if (e.error === '同户其他行有错误，整户未导入') continue;
-          const r = bySeq.get(e.seq)!;
-          sample.push({ sheet: sheets[Number(r.sheet)]?.name ?? '', rowNo: r.row_no, reason: e.error });
-        }
-      }
-      processed += groups.size;
-      // A foreign-key check plan cached before the import (a save while the table was nearly empty)
-      // would stay a sequential scan — each check costing as much as the households imported so far
-      // (measured: 0.3 → 3.3 ms per person within 12,000 households). One ANALYZE after the first
-      // batch invalidates such plans; they are made again inside a batch, as index plans (above).
-      // The planner's statistics for the rest of the system follow with autovacuum.
-      if (counts.created && !analyzed) {
-        analyzed = true;
-        await ph.time('analyze', () => sql`ANALYZE household`.execute(db));
-      }
-      await ph.time('progress', () => onProgress({ ...counts, processed, sample }));
-    };
-    pending = finish();
-    // handled where it is awaited; without this a failure while the next batch is being read
-    // would be an unhandled rejection
-    pending.catch(() => {});
+        await ph.time('progress', () => onProgress({ ...counts, processed, sample }));
+      };
+      pending = finish();
+      // handled where it is awaited; without this a failure while the next batch is being read
+      // would be an unhandled rejection
+      pending.catch(() => {});
+    }
+    if (pending) await pending;
+  } finally {
+    // never hand the connection back with a batch's write still running on it
+    await (pending as Promise<void> | null)?.catch(() => {});
+    writer.release();
   }
-  if (pending) await pending;
   // Fresh statistics for the lists that follow. Without them the planner still sees the tables as
   // they were after the first batch (household) or before the import (person) until autovacuum
   // comes round, and chose plans that read every person of the county for a 20-row page

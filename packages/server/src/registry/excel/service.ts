@@ -203,8 +203,8 @@ async function run(db: Db, ctx: Ctx, id: number, file: string, format: 'xlsx' | 
         .execute();
     };
     const counts = survey?.grouped
-      ? await importDirect(db, ctx, id, filename, file, format, survey, progress, ph)
-      : await importStaged(db, ctx, id, filename, parsed.sheets, progress, ph);
+      ? await importDirect(db, ctx, id, filename, file, format, survey, progress, ph, pool)
+      : await importStaged(db, ctx, id, filename, parsed.sheets, progress, ph, pool);
     const errorFile = await ph.time('errorWorkbook', () => errorWorkbook(db, id, parsed.sheets));
     await db
       .updateTable('registry_import')
