@@ -372,7 +372,10 @@ export function parseLooseDate(v: unknown): DateResult {
     return excelSerialToDate(v);
   }
   if (typeof v !== 'string') return { ok: false, reason: '日期格式不正确' };
-  const s = normaliseCellText(v).replace(/\s/g, '');
+  // A date cell saved to CSV with its time (Excel's 'yyyy/m/d h:mm' format) keeps a midnight time.
+  const s = normaliseCellText(v)
+    .replace(/\s+0?0:00(:00)?$/, '')
+    .replace(/\s/g, '');
   if (!s) return { ok: false, reason: '日期不能为空' };
   let m = /^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$/.exec(s);
   if (m) return ymd(Number(m[1]), Number(m[2]), Number(m[3]));
@@ -416,12 +419,25 @@ export type DictEntry = { code: string; label: string; enabled?: boolean };
 // Spellings seen in field files for the same coded value.
 const DICT_ALIASES: Record<string, Record<string, string>> = {
   relation: {
-    本人: 'head', 户主本人: 'head', 妻: 'spouse', 夫: 'spouse', 妻子: 'spouse', 丈夫: 'spouse', 子: 'son', 儿子: 'son', 长子: 'son', 次子: 'son',
-    女: 'daughter', 女儿: 'daughter', 长女: 'daughter', 次女: 'daughter', 儿媳: 'daughter_in_law', 女婿: 'son_in_law', 孙子: 'grandson', 孙女: 'granddaughter',
+    本人: 'head', 户主本人: 'head', 妻: 'spouse', 夫: 'spouse', 妻子: 'spouse', 丈夫: 'spouse', 子: 'son', 儿子: 'son', 长子: 'son', 次子: 'son', 三子: 'son', 四子: 'son',
+    女: 'daughter', 女儿: 'daughter', 长女: 'daughter', 次女: 'daughter', 三女: 'daughter', 四女: 'daughter', 儿媳: 'daughter_in_law', 儿媳妇: 'daughter_in_law',
+    女婿: 'son_in_law', 孙子: 'grandson', 孙女: 'granddaughter',
     父亲: 'father', 母亲: 'mother', 祖父: 'grandfather', 祖母: 'grandmother', 兄弟: 'sibling', 姐妹: 'sibling', 兄: 'sibling', 弟: 'sibling', 姐: 'sibling', 妹: 'sibling',
   },
   household_category: { 一般户: 'general', 一般: 'general', 低保户: 'dibao', 低保: 'dibao', 特困户: 'tekun', 特困: 'tekun', 五保户: 'tekun', 特困供养: 'tekun' },
-  labour: { 普通: 'ordinary', 技能: 'skilled', 丧失: 'lost', 无: 'none', 弱劳动力: 'ordinary', 丧失劳动能力: 'lost' },
+  // 弱劳动力或半劳动力 is the national system's label for what this dictionary counts as 普通劳动力
+  labour: { 普通: 'ordinary', 技能: 'skilled', 丧失: 'lost', 无: 'none', 弱劳动力: 'ordinary', 半劳动力: 'ordinary', 弱劳动力或半劳动力: 'ordinary', 丧失劳动能力: 'lost', 无劳动能力: 'none' },
+  // rosters write the national system's 文化程度 (文盲或半文盲 is one value there, written either way)
+  // and the school's own name (中专, 大专, 本科)
+  education: {
+    文盲: 'illiterate', 半文盲: 'illiterate', 文盲半文盲: 'illiterate', 中专: 'vocational', 职高: 'vocational', 中职: 'vocational', 技校: 'vocational',
+    大专: 'college', 本科: 'college', 大学: 'college', 大学本科: 'college', 研究生: 'college', 学前: 'preschool',
+  },
+  // 因病致贫 for 因病 …; 其他 for the dictionary's 其它
+  poverty_cause: {
+    因病致贫: 'illness', 因残致贫: 'disability', 因学致贫: 'education', 因灾致贫: 'disaster', 缺劳动力: 'no_labour', 缺发展资金: 'no_capital', 交通落后: 'poor_transport',
+    发展动力不足: 'low_motivation', 其他: 'other',
+  },
   health: { 长期慢性病: 'chronic', 慢性病: 'chronic', 大病: 'serious', 患有大病: 'serious', 残疾: 'disabled' },
   housing_safety: { A: 'A', B: 'B', C: 'C', D: 'D', A级: 'A', B级: 'B', C级: 'C', D级: 'D' },
   ethnicity: { 汉: 'han', 壮: 'zhuang', 回: 'hui', 苗: 'miao', 彝: 'yi', 土家: 'tujia', 瑶: 'yao' },
@@ -460,8 +476,8 @@ export function parseSex(v: unknown): 'M' | 'F' | null | 'bad' {
   if (v == null) return null;
   const s = normaliseCellText(String(v));
   if (!s) return null;
-  if (s === '男' || s === 'M' || s === 'm' || s === '1') return 'M';
-  if (s === '女' || s === 'F' || s === 'f' || s === '2') return 'F';
+  if (s === '男' || s === '男性' || s === 'M' || s === 'm' || s === '1') return 'M';
+  if (s === '女' || s === '女性' || s === 'F' || s === 'f' || s === '2') return 'F';
   return 'bad';
 }
 

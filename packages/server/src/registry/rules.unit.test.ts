@@ -240,6 +240,46 @@ describe('messy import cells', () => {
     expect(matchDict('housing_safety', housing, 'B级')).toBe('B');
     expect(matchDict('relation', [{ code: 'son', label: '之子', enabled: false }], '之子')).toBeNull();
   });
+  it('matches the values township rosters write for 文化程度, 致贫原因, 劳动技能 and 与户主关系', () => {
+    const education = [
+      { code: 'illiterate', label: '文盲或半文盲' },
+      { code: 'vocational', label: '中专/职高' },
+      { code: 'college', label: '大专及以上' },
+      { code: 'preschool', label: '学龄前' },
+    ];
+    for (const [v, code] of [['文盲', 'illiterate'], ['半文盲', 'illiterate'], ['中专', 'vocational'], ['职高', 'vocational'], ['大专', 'college'], ['本科', 'college'], ['学前', 'preschool']])
+      expect(matchDict('education', education, v), v).toBe(code);
+    const causes = [
+      { code: 'illness', label: '因病' },
+      { code: 'no_labour', label: '缺劳力' },
+      { code: 'other', label: '其它' },
+    ];
+    expect(matchDict('poverty_cause', causes, '因病致贫')).toBe('illness');
+    expect(matchDict('poverty_cause', causes, '缺劳动力')).toBe('no_labour');
+    expect(matchDict('poverty_cause', causes, '其他')).toBe('other');
+    expect(matchDict('poverty_cause', causes, '因懒')).toBeNull();
+    const labour = [
+      { code: 'ordinary', label: '普通劳动力' },
+      { code: 'none', label: '无劳动力' },
+    ];
+    expect(matchDict('labour', labour, '弱劳动力或半劳动力')).toBe('ordinary');
+    expect(matchDict('labour', labour, '无劳动能力')).toBe('none');
+    const rel = [
+      { code: 'son', label: '之子' },
+      { code: 'daughter_in_law', label: '之儿媳' },
+    ];
+    expect(matchDict('relation', rel, '三子')).toBe('son');
+    expect(matchDict('relation', rel, '儿媳妇')).toBe('daughter_in_law');
+    // an alias whose code the dictionary has disabled or lacks is no match
+    expect(matchDict('education', [{ code: 'illiterate', label: '文盲或半文盲', enabled: false }], '文盲')).toBeNull();
+  });
+  it('reads a date cell saved to CSV with a midnight time, and 男性/女性', () => {
+    expect(parseLooseDate('2019/3/5 0:00')).toEqual({ ok: true, date: '2019-03-05' });
+    expect(parseLooseDate('2019-03-05 00:00:00')).toEqual({ ok: true, date: '2019-03-05' });
+    expect(parseLooseDate('2019-03-05 12:30').ok).toBe(false);
+    expect(parseSex('男性')).toBe('M');
+    expect(parseSex('女性')).toBe('F');
+  });
   it('normalises header cells: spaces, required marks, units and full-width brackets', () => {
     expect(normaliseHeader(' 工资性收入（元） ')).toBe('工资性收入');
     expect(normaliseHeader('*身份证号')).toBe('身份证号');
