@@ -15,7 +15,7 @@ export const HOUSEHOLD_FIELDS: FieldDef[] = [
   { key: 'areaCode', header: '区划代码', aliases: ['村组代码', '所在村组代码', '村代码', '组代码'], kind: 'code', note: '12 位村代码或 15 位组代码；不填则按乡镇、行政村、村民组名称查找' },
   { key: 'townshipName', header: '乡镇', aliases: ['乡（镇）', '乡镇名称', '所在乡镇', '镇'], kind: 'text' },
   { key: 'villageName', header: '行政村', aliases: ['村', '村名', '所在村', '村委会'], kind: 'text' },
-  { key: 'groupName', header: '村民组', aliases: ['组', '村民小组', '自然村', '组别'], kind: 'text' },
+  { key: 'groupName', header: '村民组', aliases: ['组', '村民小组', '自然村', '组别', '屯', '自然屯', '所在屯'], kind: 'text' },
   { key: 'address', header: '家庭住址', aliases: ['住址', '地址', '家庭地址'], kind: 'text' },
   { key: 'phone', header: '联系电话', aliases: ['电话', '手机', '手机号', '手机号码', '联系方式', '电话号码'], kind: 'phone' },
   { key: 'bankName', header: '开户银行', aliases: ['开户行'], kind: 'text' },
@@ -93,8 +93,12 @@ export function fieldOf(header: string, sheet: 'household' | 'member' | 'flat'):
   if (sheet === 'member') {
     const m = MEMBER_LOOKUP.get(h);
     if (m) return { sheet: 'member', def: m };
-    if (HOUSEHOLD_LOOKUP.get(h)?.key === 'phone') return { sheet: 'member', def: MEMBER_FIELDS.find((f) => f.key === 'memberPhone')! };
-    return null;
+    const d = HOUSEHOLD_LOOKUP.get(h);
+    if (d?.key === 'phone') return { sheet: 'member', def: MEMBER_FIELDS.find((f) => f.key === 'memberPhone')! };
+    // A roster whose header groups the member columns under 家庭成员情况 is recognised by that lower
+    // row, member fields only; the household's columns merged down beside them (行政村, 致贫原因,
+    // 银行账号 …) are still the household's. Dropped, they left every household without its village.
+    return d ? { sheet: 'household', def: d } : null;
   }
   if (sheet === 'household') {
     const d = HOUSEHOLD_LOOKUP.get(h);
