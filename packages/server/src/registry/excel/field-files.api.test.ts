@@ -367,6 +367,23 @@ describe('CSVs as Excel saves them', () => {
     });
   }
 
+  // KNOWN BUGS (read.ts): Excel's “Unicode 文本 (*.txt)” is UTF-16LE with a BOM and was decoded as
+  // GB18030; a tab-separated file whose first line is a title without tabs was split at commas.
+  // Both end in “没有找到可识别的表头”. Fixes proposed to the owner of read.ts; remove `.fails` when they land.
+  it.fails('reads Excel’s “Unicode 文本” (UTF-16LE with a BOM, tab-separated)', async () => {
+    const a = nid('1954-04-04');
+    const u16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(['行政村\t姓名\t身份证号码\t与户主关系', `城西村\t严一\t${a}\t户主`].join('\r\n'), 'utf16le')]);
+    const r = await upload(w.stationA, 'unicode.txt', u16, 'text/csv');
+    expect(r.body).toMatchObject({ status: 'done', created: 1 });
+    expect((await householdOf(a)).members[0].name).toBe('严一');
+  });
+  it.fails('reads a tab-separated file whose title line above the header has no tabs', async () => {
+    const b = nid('1953-03-03');
+    const r = await upload(w.stationA, 'title.txt', encodeGb18030(['城西村花名册', '行政村\t姓名\t身份证号码\t与户主关系', `城西村\t严二\t${b}\t户主`].join('\r\n')), 'text/csv');
+    expect(r.body).toMatchObject({ status: 'done', created: 1 });
+    expect((await householdOf(b)).members[0].name).toBe('严二');
+  });
+
   it('joins members to their household by a 户主身份证号 cell filled only on the head row (as a merged cell saves)', async () => {
     const a = { head: nid('1966-01-01'), wife: nid('1968-01-01', true) };
     const b = { head: nid('1967-02-02'), son: nid('1995-02-02') };
