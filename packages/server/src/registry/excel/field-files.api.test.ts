@@ -418,6 +418,19 @@ describe('CSVs as Excel saves them', () => {
     expect((await householdOf(b.head)).memberCount).toBe(1);
   });
 
+  // KNOWN BUG (parse.ts, fileRows/record): without a key column each 户主 row starts a household and
+  // the rows below are its members, so a member listed later, under another household, is silently
+  // written into that other household — although the 户主姓名 column names the right head. Fix
+  // proposed to the owner of parse.ts; remove `.fails` when it lands.
+  it.fails('gathers a household listed in two blocks without a key column by its 户主姓名, not into the household above', async () => {
+    const [a, aw, as, b, bd] = [nid('1960-02-01'), nid('1962-02-01', true), nid('1990-02-01'), nid('1961-02-01'), nid('1991-02-02', true)];
+    const csv = ['行政村,户主姓名,姓名,身份证号码,与户主关系', `城西村,莫甲,莫甲,${a},户主`, `城西村,莫甲,莫甲妻,${aw},妻`, `城西村,莫乙,莫乙,${b},户主`, `城西村,莫甲,莫甲子,${as},之子`, `城西村,莫乙,莫乙女,${bd},之女`];
+    const r = await upload(w.stationA, 'two-blocks-no-key.csv', csv.join('\r\n'), 'text/csv');
+    expect(r.body).toMatchObject({ status: 'done', created: 2, failedRows: 0 });
+    expect((await householdOf(a)).members.map((m: any) => m.name).sort()).toEqual(['莫甲', '莫甲妻', '莫甲子'].sort());
+    expect((await householdOf(b)).members.map((m: any) => m.name).sort()).toEqual(['莫乙', '莫乙女'].sort());
+  });
+
   it('refuses a household whose head row is missing from the members sheet, and only that household', async () => {
     const a = { head: nid('1959-05-05'), wife: nid('1961-06-06', true) };
     const b = { head: nid('1960-07-07') };
