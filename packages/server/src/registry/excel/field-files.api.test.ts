@@ -196,11 +196,9 @@ describe('a township office roster (.xlsx)', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  // KNOWN BUG (parse.ts, fileRows/record): a row that names no one is carried into the household
-  // above it, so the 合计 / 备注 / 填表人 lines at a roster's foot keep its last household out (and a
-  // file of a header and a 合计 line is “done” with one refused row). The fix is proposed to the
-  // owner of parse.ts; remove `.fails` when it lands.
-  it.fails('skips the 合计 / 备注 / 填表人 rows at the foot of a roster: the last household goes in', async () => {
+  // A row that names no one used to be carried into the household above it, so the 合计 / 备注 /
+  // 填表人 lines at a roster's foot kept its last household out (parse.ts FOOTER).
+  it('skips the 合计 / 备注 / 填表人 rows at the foot of a roster: the last household goes in', async () => {
     const r = await upload(w.stationA, '城西村花名册-合计.xlsx', await rosterFile(true));
     expect(r.body).toMatchObject({ status: 'done', created: 0, unchanged: 3, failedHouseholds: 3, failedRows: 5 });
     const wb = new ExcelJS.Workbook();
@@ -235,11 +233,9 @@ describe('a township office roster (.xlsx)', () => {
     expect(h).toMatchObject({ memberCount: 2, villageName: '城西村', mainCause: 'no_skill' });
   });
 
-  // KNOWN BUG (importer.ts, planGroup): the number cell gives the head's row a household key of its
-  // own, and a 户主身份证号 that cannot be read raises no issue there — the head goes in alone, the
-  // wife is refused for want of a head. The fix is proposed to the owner of importer.ts; remove
-  // `.fails` when it lands.
-  it.fails('never imports part of a household whose 户主身份证号 cell was stored as a number on one row and as text on the others', async () => {
+  // The number cell gives the head's row a household key of its own; a 户主身份证号 that cannot be
+  // read used to raise no issue there, and the head went in alone (importer.ts planGroup).
+  it('never imports part of a household whose 户主身份证号 cell was stored as a number on one row and as text on the others', async () => {
     const head = nid('1964-04-04');
     const wife = nid('1966-06-06', true);
     const wb = new ExcelJS.Workbook();
@@ -367,17 +363,17 @@ describe('CSVs as Excel saves them', () => {
     });
   }
 
-  // KNOWN BUGS (read.ts): Excel's “Unicode 文本 (*.txt)” is UTF-16LE with a BOM and was decoded as
-  // GB18030; a tab-separated file whose first line is a title without tabs was split at commas.
-  // Both end in “没有找到可识别的表头”. Fixes proposed to the owner of read.ts; remove `.fails` when they land.
-  it.fails('reads Excel’s “Unicode 文本” (UTF-16LE with a BOM, tab-separated)', async () => {
+  // Excel's “Unicode 文本 (*.txt)” is UTF-16LE with a BOM and was decoded as GB18030; a
+  // tab-separated file whose first line is a title without tabs was split at commas. Both ended in
+  // “没有找到可识别的表头” (read.ts detectEncoding, csvFeeder).
+  it('reads Excel’s “Unicode 文本” (UTF-16LE with a BOM, tab-separated)', async () => {
     const a = nid('1954-04-04');
     const u16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(['行政村\t姓名\t身份证号码\t与户主关系', `城西村\t严一\t${a}\t户主`].join('\r\n'), 'utf16le')]);
     const r = await upload(w.stationA, 'unicode.txt', u16, 'text/csv');
     expect(r.body).toMatchObject({ status: 'done', created: 1 });
     expect((await householdOf(a)).members[0].name).toBe('严一');
   });
-  it.fails('reads a tab-separated file whose title line above the header has no tabs', async () => {
+  it('reads a tab-separated file whose title line above the header has no tabs', async () => {
     const b = nid('1953-03-03');
     const r = await upload(w.stationA, 'title.txt', encodeGb18030(['城西村花名册', '行政村\t姓名\t身份证号码\t与户主关系', `城西村\t严二\t${b}\t户主`].join('\r\n')), 'text/csv');
     expect(r.body).toMatchObject({ status: 'done', created: 1 });
@@ -418,11 +414,10 @@ describe('CSVs as Excel saves them', () => {
     expect((await householdOf(b.head)).memberCount).toBe(1);
   });
 
-  // KNOWN BUG (parse.ts, fileRows/record): without a key column each 户主 row starts a household and
-  // the rows below are its members, so a member listed later, under another household, is silently
-  // written into that other household — although the 户主姓名 column names the right head. Fix
-  // proposed to the owner of parse.ts; remove `.fails` when it lands.
-  it.fails('gathers a household listed in two blocks without a key column by its 户主姓名, not into the household above', async () => {
+  // Without a key column each 户主 row starts a household and the rows below are its members; a
+  // member listed later, under another household, was silently written into that household
+  // although the 户主姓名 column names the right head (parse.ts groupOfHead).
+  it('gathers a household listed in two blocks without a key column by its 户主姓名, not into the household above', async () => {
     const [a, aw, as, b, bd] = [nid('1960-02-01'), nid('1962-02-01', true), nid('1990-02-01'), nid('1961-02-01'), nid('1991-02-02', true)];
     const csv = ['行政村,户主姓名,姓名,身份证号码,与户主关系', `城西村,莫甲,莫甲,${a},户主`, `城西村,莫甲,莫甲妻,${aw},妻`, `城西村,莫乙,莫乙,${b},户主`, `城西村,莫甲,莫甲子,${as},之子`, `城西村,莫乙,莫乙女,${bd},之女`];
     const r = await upload(w.stationA, 'two-blocks-no-key.csv', csv.join('\r\n'), 'text/csv');

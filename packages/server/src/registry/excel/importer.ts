@@ -360,9 +360,12 @@ function planGroup(
     if (heads.length === 0) groupIssues.push({ field: '与户主关系', message: '该户成员中没有户主' });
     if (heads.length > 1) groupIssues.push({ field: '与户主关系', message: `该户有 ${heads.length} 名户主` });
   }
-  if (heads.length === 1 && hd.headIdCell != null) {
+  if (hd.headIdCell != null) {
+    // a 户主身份证号 cell that cannot be read (stored as a number) put its row in a household of
+    // its own: imported without the members whose cells were text
     const p = parseImportId(hd.headIdCell);
-    if (p.ok && p.residentId !== heads[0].residentId) groupIssues.push({ field: '户主身份证号', message: '与成员中户主的身份证号码不一致' });
+    if (!p.ok && (p.code === 'scientific' || typeof hd.headIdCell === 'number')) groupIssues.push({ field: '户主身份证号', message: p.reason });
+    else if (heads.length === 1 && p.ok && p.residentId !== heads[0].residentId) groupIssues.push({ field: '户主身份证号', message: '与成员中户主的身份证号码不一致' });
   }
   if (hd.perCapita != null && errors.size === 0 && !groupIssues.length) {
     const why = checkPerCapita(

@@ -24,6 +24,8 @@ const HEADER_SCAN_ROWS = 25;
 /** An 18-character resident ID, or a 20-character disability certificate (ID + category + grade). */
 const ID_SHAPE = /^\d{17}[\dX](?:\d{2})?$/;
 const STAGE_BATCH = 5000;
+/** The lines a roster ends with: totals, remarks, who filled it in and who checked it. */
+const FOOTER = /^(合计|小计|总计|共计|备注|说明|注[:：]|填表人|制表人|填报人|审核人|负责人|联系人)/;
 
 /** The household and member fields of one row, by the sheet's column map. */
 export function splitCells(meta: Pick<SheetMeta, 'fields'>, cells: Cell[]): Pick<StagedData, 'h' | 'm'> {
@@ -140,11 +142,26 @@ export async function* fileRows(path: string, format: 'xlsx' | 'csv', sheets: Sh
       // household is validated)
       const hhKeyCol = keyField ? meta.fields.findIndex((f) => f?.sheet === 'household' && f.key === keyField) : -1;
       const idCol = meta.fields.findIndex((f) => f?.sheet === 'member' && f.key === 'idNumber');
+      const nameCol = meta.fields.findIndex((f) => f?.sheet === 'member' && f.key === 'name');
       const filled = (v: Cell | undefined): Cell => (v == null || (typeof v === 'string' && normaliseCellText(v) === '') ? null : v);
       let carry = '';
+      // no key column: who heads the household being read, and which group each head's name began
+      // (null when two households' heads share the name)
+      const headNameCol = meta.fields.findIndex((f) => f?.sheet === 'household' && f.key === 'headName');
+      let carryHead = '';
+      const groupOfHead = new Map<string, string | null>();
       let group = 0;
       const record = (r: RawRow): RowRecord | null => {
         if (isBlank(r)) return null;
+        if (meta.kind !== 'household') {
+          // A footer line (合计, 备注, 填表人 …) with no ID is no one's row: skipped. Any other row that
+          // names no one (no name, ID or relation) is refused on its own; carried into the household
+          // above, it kept that household out.
+          const idCell = idCol >= 0 ? filled(r.cells[idCol]) : null;
+          if (idCell == null && FOOTER.test(text(r.cells.find((c) => filled(c) != null) ?? null))) return null;
+          if (idCell == null && (nameCol < 0 || filled(r.cells[nameCol]) == null) && (relCol < 0 || filled(r.cells[relCol]) == null))
+            return { seq: ++seq, sheet: String(meta.index), row_no: r.rowNo, hh_key: `row:${meta.index}:${r.rowNo}`, id_key: null, cells: r.cells };
+        }
         let key = '';
         const idKey = (v: Cell) => (v == null ? '' : typeof v === 'number' ? `#${v}` : normalizeIdInput(String(v)));
         if (meta.kind === 'household') key = idKey(hhKeyCol >= 0 ? filled(r.cells[hhKeyCol]) : null);
@@ -153,7 +170,18 @@ export async function* fileRows(path: string, format: 'xlsx' | 'csv', sheets: Sh
         else {
           // no key column: a roster lists each household's head first, members below
           const rel = relCol >= 0 ? text(r.cells[relCol]) : '';
-          if (!carry || rel === '户主' || rel === 'head' || rel === '本人') carry = `g:${++group}`;
+          const hn = headNameCol >= 0 ? text(r.cells[headNameCol]) : '';
+          if (!carry || rel === '户主' || rel === 'head' || rel === '本人') {
+            carry = `g:${++group}`;
+            carryHead = hn || (nameCol >= 0 ? text(r.cells[nameCol]) : '');
+            if (carryHead) groupOfHead.set(carryHead, groupOfHead.has(carryHead) ? null : carry);
+          } else if (hn && carryHead && hn !== carryHead && groupOfHead.has(hn)) {
+            // A member listed under another head's name, below a different household (the same
+            // household in two blocks): it goes to that head's household, not to the one above it
+            // — or, when two heads share the name, is refused on its own.
+            carry = groupOfHead.get(hn) ?? `row:${meta.index}:${r.rowNo}`;
+            carryHead = hn;
+          }
           key = carry;
         }
         // a key cell merged down over the household's rows is empty below its first row

@@ -86,11 +86,14 @@ export async function* readXlsx(path: string): AsyncGenerator<SheetStream> {
 }
 
 /** UTF-8 (with or without BOM) if the first 64 KB decode as UTF-8, otherwise GB18030 (a superset of GBK). */
-export async function detectEncoding(path: string): Promise<'utf-8' | 'gb18030'> {
+export async function detectEncoding(path: string): Promise<'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be'> {
   const fh = await fs.promises.open(path, 'r');
   try {
     const buf = Buffer.alloc(65536);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    // Excel's “Unicode 文本 (*.txt)” is UTF-16 with a byte-order mark (tab-separated)
+    if (bytesRead >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return 'utf-16le';
+    if (bytesRead >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return 'utf-16be';
     let end = bytesRead;
     // Do not judge a multi-byte character cut at the end of a full sample: drop the last
     // character's lead byte and whatever continuation bytes follow it. (Before, a sample ending on
@@ -230,7 +233,9 @@ export function csvFeeder(emit: (cells: string[]) => void): (text: string, final
         tail = text;
         return;
       }
-      const firstLine = text.split(/\r\n|\r|\n/, 1)[0];
+      // the first line that has either: a title line above the header (城西村花名册) has neither
+      const lines = text.split(/\r\n|\r|\n/, 30);
+      const firstLine = lines.find((l) => /[\t,]/.test(l)) ?? lines[0];
       sep = (firstLine.match(/\t/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? '\t' : ',';
     }
     const used = parseRecords(text, sep, final, emit);
