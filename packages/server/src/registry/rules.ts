@@ -456,6 +456,11 @@ export function matchDict(typeCode: string, items: DictEntry[], raw: string): st
   if (byLabel) return byLabel.code;
   const byCode = enabled.find((i) => i.code === s);
   if (byCode) return byCode.code;
+  // 民族 written without 族 (毛南, 仫佬), as rosters often do
+  if (typeCode === 'ethnicity' && !s.endsWith('族')) {
+    const e = enabled.find((i) => i.label === `${s}族`);
+    if (e) return e.code;
+  }
   const alias = DICT_ALIASES[typeCode]?.[s] ?? DICT_ALIASES[typeCode]?.[s.replace(/^之/, '')];
   if (alias && enabled.some((i) => i.code === alias)) return alias;
   const loose = enabled.find((i) => i.label.replace(/^之/, '') === s.replace(/^之/, '') || i.label.replace(/（.*）$/, '') === s.replace(/\(.*\)$/, ''));

@@ -444,4 +444,19 @@ describe('CSVs as Excel saves them', () => {
     expect(await personCount([a.wife])).toBe(0);
     expect((await householdOf(b.head)).memberCount).toBe(1);
   });
+
+  it('knows every one of the 56 民族 of GB/T 3304: the 毛南族 and 仫佬族 of 环江毛南族自治县 go in', async () => {
+    const [a, aw, as] = [nid('1958-03-01'), nid('1960-03-01', true), nid('1988-03-01')];
+    const csv = ['行政村,户主身份证号,姓名,身份证号,与户主关系,民族', `城西村,${a},谭甲,${a},户主,毛南族`, `城西村,${a},谭甲妻,${aw},妻,仫佬`, `城西村,${a},谭甲子,${as},之子,京族`];
+    const r = await upload(w.stationA, 'maonan.csv', csv.join('\n'), 'text/csv');
+    expect(r.body, JSON.stringify(r.body.errorSample)).toMatchObject({ status: 'done', created: 1, failedRows: 0 });
+    const got = await t.db.selectFrom('person').select(['name', 'ethnicity']).where('id_number', 'in', [a, aw, as]).orderBy('name').execute();
+    expect(got).toEqual([
+      { name: '谭甲', ethnicity: 'maonan' },
+      { name: '谭甲妻', ethnicity: 'mulao' },
+      { name: '谭甲子', ethnicity: 'gin' },
+    ]);
+    const dict = await t.db.selectFrom('dict_item').select('label').where('type_code', '=', 'ethnicity').where('code', '!=', 'other').execute();
+    expect(dict).toHaveLength(56);
+  });
 });
