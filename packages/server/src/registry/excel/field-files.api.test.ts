@@ -181,6 +181,8 @@ describe('a township office roster (.xlsx)', () => {
     expect(header).toEqual(expect.arrayContaining(['姓名', '证件号码', '与户主关系', '工资性收入', '错误原因']));
     const reason = (name: string) => String(sheet.find((row) => row[header.indexOf('姓名')] === name)?.at(-1));
     expect(reason('韦二')).toMatch(/^第 11 行：身份证号：.*保存为数字/);
+    // the mangled ID goes back as the number Excel kept, not as a plausible-looking string of digits
+    expect(sheet.find((row) => row[header.indexOf('姓名')] === '韦二')?.[header.indexOf('证件号码')]).toBe(Number(h2.wife));
     expect(reason('蒙二')).toMatch(/^第 10 行：同户其他行有错误，整户未导入/);
     expect(reason('潘四')).toMatch(/^第 16 行：银行账号：/);
     expect(reason('覃小五')).toMatch(/^第 18 行：出生日期：/);

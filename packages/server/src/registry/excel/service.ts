@@ -143,8 +143,11 @@ async function errorWorkbook(db: Db, importId: number, sheets: SheetMeta[]): Pro
       for (const r of rows) {
         const raw = ((r.data as unknown as { raw: Cell[] }).raw ?? []).slice(0, s.headers.length);
         while (raw.length < s.headers.length) raw.push(null);
-        // IDs and accounts go back as text, so the corrected file does not mangle them again
-        const row = ws.addRow([...raw.map((c) => (typeof c === 'number' && Math.abs(c) >= 1e11 ? String(c) : safeCell(c))), `第 ${r.row_no} 行：${r.error}`]);
+        // Long numbers whose digits are intact (accounts, phones: up to 15 digits) go back as text, so
+        // the corrected file does not mangle them again. An ID Excel stored as a number has lost its
+        // last digits: written out in full ('451226197202160100') it would look right, so it goes
+        // back as the number it was, shown as Excel showed it (4.51226E+17).
+        const row = ws.addRow([...raw.map((c) => (typeof c === 'number' && Math.abs(c) >= 1e11 && Math.abs(c) < 1e15 ? String(c) : safeCell(c))), `第 ${r.row_no} 行：${r.error}`]);
         row.getCell(s.headers.length + 1).font = { color: { argb: 'FFC00000' } };
         row.commit();
       }

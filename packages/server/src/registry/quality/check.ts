@@ -115,18 +115,18 @@ export async function recheckHouseholds(db: DbOrTx, countyCode: string, ids: num
   const active = people.filter((p) => p.status === 'active' && !cancelled.has(p.household_id));
   if (active.length) {
     const keys = [...new Set(active.map((p) => p.id_number.slice(0, 18)))];
-    // One probe of the active-resident index per key (LATERAL … OFFSET 0). Joined as a set, the
-    // planner hashed all of the county's households and persons for every chunk: the nightly run
-    // over a county of 200,000 households took 66 s (bench/registry.ts), 30 times the 20,000 one —
-    // the same plan the import's duplicate check had (excel/create.ts).
+    // Per key, one probe of the active-resident index, then each holder's household by primary key
+    // (two LATERALs, each fenced with OFFSET 0). Joined as a set, the planner hashed all of the
+    // county's households for every chunk — the nightly run over 200,000 households took 66 s
+    // (bench/registry.ts). With one LATERAL around the whole join it hashed them for every key
+    // instead (62 ms a key, EXPLAIN ANALYZE): it takes 3,498 persons per key, having no statistics
+    // on left(id_number, 18), so a hash of the households looks cheaper than 3,498 probes.
     const others = await sql<{ k: string; county_code: string; household_id: number; village: string | null }>`
-      SELECT k.k, x.county_code, x.household_id, x.village FROM unnest(${keys}::text[]) AS k(k)
-      CROSS JOIN LATERAL (
-        SELECT p.county_code, p.household_id, v.name AS village
-        FROM person p JOIN household h ON h.county_code = p.county_code AND h.id = p.household_id
-        LEFT JOIN area v ON v.code = h.village_code
-        WHERE p.status = 'active' AND h.status <> 'cancelled' AND left(p.id_number, 18) = k.k
-        OFFSET 0) x`.execute(db);
+      SELECT k.k, p.county_code, p.household_id, v.name AS village
+      FROM unnest(${keys}::text[]) AS k(k)
+      CROSS JOIN LATERAL (SELECT p.county_code, p.household_id FROM person p WHERE p.status = 'active' AND left(p.id_number, 18) = k.k OFFSET 0) p
+      CROSS JOIN LATERAL (SELECT h.village_code FROM household h WHERE h.county_code = p.county_code AND h.id = p.household_id AND h.status <> 'cancelled' OFFSET 0) h
+      LEFT JOIN area v ON v.code = h.village_code`.execute(db);
     const holders = new Map<string, { county_code: string; household_id: number; village: string | null }[]>();
     for (const o of others.rows) holders.set(o.k, [...(holders.get(o.k) ?? []), o]);
     const index = await db.selectFrom('person_id_index').select(['id_number', 'county_code', 'person_id']).where('id_number', 'in', keys).execute();
