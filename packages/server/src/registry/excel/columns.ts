@@ -19,7 +19,7 @@ export const HOUSEHOLD_FIELDS: FieldDef[] = [
   { key: 'address', header: '家庭住址', aliases: ['住址', '地址', '家庭地址'], kind: 'text' },
   { key: 'phone', header: '联系电话', aliases: ['电话', '手机', '手机号', '手机号码', '联系方式', '电话号码'], kind: 'phone' },
   { key: 'bankName', header: '开户银行', aliases: ['开户行'], kind: 'text' },
-  { key: 'bankAccount', header: '银行账号', aliases: ['银行卡号', '账号', '一卡通账号', '存折账号'], kind: 'account' },
+  { key: 'bankAccount', header: '银行账号', aliases: ['银行卡号', '账号', '一卡通账号', '存折账号', '开户账号', '银行账户', '社保卡号', '惠民一卡通账号'], kind: 'account' },
   { key: 'category', header: '贫困户属性', aliases: ['户属性', '贫困户类型', '户类型'], kind: 'dict', dict: 'household_category', required: true },
   { key: 'identificationStandard', header: '识别标准', kind: 'dict', dict: 'identification_standard' },
   { key: 'identificationYear', header: '识别年度', aliases: ['识别年份', '建档年度', '纳入年度'], kind: 'year' },

@@ -461,4 +461,26 @@ describe('CSVs as Excel saves them', () => {
     const dict = await t.db.selectFrom('dict_item').select('label').where('type_code', '=', 'ethnicity').where('code', '!=', 'other').execute();
     expect(dict).toHaveLength(56);
   });
+
+  it('reads 出生年月 given as year and month (1966.06, 1968年8月, a date cell of the 1st) against the ID, and refuses one that disagrees', async () => {
+    const [a, aw, as, b] = [nid('1966-06-06'), nid('1968-08-18', true), nid('1990-03-05'), nid('1970-07-07')];
+    const csv = [
+      '行政村,户主身份证号,姓名,身份证号,与户主关系,出生年月,开户账号',
+      `城西村,${a},韦年,${a},户主,1966.06,'6228480012345678`,
+      `城西村,${a},韦年妻,${aw},妻,1968年8月,`,
+      `城西村,${a},韦年子,${as},之子,1990-03-01,`,
+      `城西村,${b},韦错,${b},户主,1970.08,`,
+    ];
+    const r = await upload(w.stationA, '出生年月.csv', csv.join('\n'), 'text/csv');
+    expect(r.body, JSON.stringify(r.body.errorSample)).toMatchObject({ status: 'done', created: 1, failedHouseholds: 1, failedRows: 1 });
+    expect(r.body.errorSample[0].reason).toBe('出生日期：出生年月 1970-08 与身份证号码不符：身份证号码表明为 1970-07');
+    const got = await t.db.selectFrom('person').select(['name', 'birth_date']).where('id_number', 'in', [a, aw, as]).orderBy('name').execute();
+    expect(got).toEqual([
+      { name: '韦年', birth_date: '1966-06-06' },
+      { name: '韦年妻', birth_date: '1968-08-18' },
+      { name: '韦年子', birth_date: '1990-03-05' },
+    ]);
+    const hh = await householdOf(a);
+    expect(await t.db.selectFrom('household').select('bank_account').where('id', '=', hh.id).executeTakeFirstOrThrow()).toEqual({ bank_account: '6228480012345678' });
+  });
 });

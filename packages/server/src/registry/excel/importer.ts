@@ -203,7 +203,8 @@ function householdDraft(dicts: Dicts, areas: AreaIndex, rows: StagedRow[], issue
     if (typeof h.bankAccount === 'number' && h.bankAccount >= 1e15)
       issues.push({ field: '银行账号', message: '银行账号被 Excel 保存为数字，末尾数字已丢失；请将该列设置为“文本”格式后重新录入' });
     else {
-      const acct = txt(h.bankAccount).replace(/\s/g, '');
+      // Excel's leading apostrophe (text marker) comes through in a CSV, as for IDs
+      const acct = txt(h.bankAccount).replace(/\s/g, '').replace(/^'/, '');
       if (!/^\d{8,30}$/.test(acct)) issues.push({ field: '银行账号', message: '应为 8–30 位数字' });
       else put('bankAccount', acct);
     }
@@ -261,9 +262,19 @@ function memberInputOf(dicts: Dicts, m: Record<string, Cell>, issues: FieldIssue
   else if (s) sex = s;
   let birthDate: string | undefined;
   if (m.birthDate != null && txt(m.birthDate) !== '') {
-    const d = parseLooseDate(m.birthDate);
-    if (!d.ok) local.push({ field: '出生日期', message: d.reason });
-    else birthDate = d.date;
+    // 出生年月 is often the year and month only (1966.06, 1966年6月): then it must agree with the
+    // ID's, and the full date is the ID's
+    const ym = /^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*月?$/.exec(normaliseCellText(String(m.birthDate)));
+    if (ym && Number(ym[2]) >= 1 && Number(ym[2]) <= 12) {
+      const fromId = doc.ok ? doc.birthDate.slice(0, 7) : null;
+      const given = `${ym[1]}-${ym[2].padStart(2, '0')}`;
+      if (fromId && fromId !== given) local.push({ field: '出生日期', message: `出生年月 ${given} 与身份证号码不符：身份证号码表明为 ${fromId}` });
+    } else {
+      const d = parseLooseDate(m.birthDate);
+      if (!d.ok) local.push({ field: '出生日期', message: d.reason });
+      // a date cell shown as 年月 (format yyyy.mm) holds the 1st of the month
+      else if (!(d.date.endsWith('-01') && doc.ok && doc.birthDate.slice(0, 7) === d.date.slice(0, 7))) birthDate = d.date;
+    }
   }
   const relation = dictCell(dicts, 'relation', '与户主关系', m.relation, local);
   if (!relation && !local.some((i) => i.field === '与户主关系')) local.push({ field: '与户主关系', message: '不能为空' });
