@@ -53,6 +53,9 @@ describe('foundation: administrator creates a village user who sees only that vi
       await page.locator('.ant-select-tree-node-content-wrapper', { hasText: village.name }).first().click();
       await drawer.getByLabel('角色').click();
       await page.locator('.ant-select-item-option', { hasText: '村级扶贫专干' }).first().click();
+      // Escape only once the choice shows in the field: pressed at once, it closed the list before
+      // the selection was taken (seen in CI: the form then asked for a role)
+      await drawer.locator('.ant-select-selection-item', { hasText: '村级扶贫专干' }).waitFor();
       await page.keyboard.press('Escape');
       await drawer.getByLabel('初始密码').fill(initialPassword);
       await drawer.getByRole('button', { name: /保\s*存/ }).click();
