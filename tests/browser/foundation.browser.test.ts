@@ -51,10 +51,13 @@ describe('foundation: administrator creates a village user who sees only that vi
       await drawer.getByLabel('岗位区划').click();
       await page.keyboard.type(village.name);
       await page.locator('.ant-select-tree-node-content-wrapper', { hasText: village.name }).first().click();
+      // The role is chosen the way a keyboard user does: typed into the select's search, taken
+      // with Enter once it is the only option shown. Clicking the option in the list was lost in
+      // some CI runs (the form then asked for a role).
       await drawer.getByLabel('角色').click();
-      await page.locator('.ant-select-item-option', { hasText: '村级扶贫专干' }).first().click();
-      // Escape only once the choice shows in the field: pressed at once, it closed the list before
-      // the selection was taken (seen in CI: the form then asked for a role)
+      await page.keyboard.type('村级扶贫专干');
+      await expect.poll(async () => (await page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts()).join('|'), { timeout: 10_000 }).toBe('村级扶贫专干');
+      await page.keyboard.press('Enter');
       await drawer.locator('.ant-select-selection-item', { hasText: '村级扶贫专干' }).waitFor();
       await page.keyboard.press('Escape');
       await drawer.getByLabel('初始密码').fill(initialPassword);
