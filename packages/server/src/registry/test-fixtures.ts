@@ -97,3 +97,39 @@ export async function ok<T = any>(p: Promise<{ status: number; body: T }>, what 
   if (r.status !== 200) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
+
+/** Uploads a file to the registry import and waits for its verdict (the import's own API). */
+export async function uploadImport(t: TestApp, c: Client, name: string, body: Buffer | string, type = 'application/octet-stream') {
+  const r = await fetch(`${t.base}/api/registry/imports?filename=${encodeURIComponent(name)}&wait=true`, {
+    method: 'POST',
+    headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': type },
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
+  return { status: r.status, body: (await r.json()) as any };
+}
+
+/** GB18030 bytes for a string (Node decodes GBK but has no encoder; build the table once). */
+let gbTable: Map<string, number[]> | null = null;
+export function encodeGb18030(s: string): Buffer {
+  if (!gbTable) {
+    gbTable = new Map();
+    const dec = new TextDecoder('gb18030');
+    for (let b1 = 0x81; b1 <= 0xfe; b1++)
+      for (let b2 = 0x40; b2 <= 0xfe; b2++) {
+        if (b2 === 0x7f) continue;
+        const ch = dec.decode(new Uint8Array([b1, b2]));
+        if (ch.length === 1 && ch !== '\uFFFD' && !gbTable.has(ch)) gbTable.set(ch, [b1, b2]);
+      }
+  }
+  const out: number[] = [];
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x80) out.push(code);
+    else {
+      const b = gbTable.get(ch);
+      if (!b) throw new Error(`no GB18030 code for ${ch}`);
+      out.push(...b);
+    }
+  }
+  return Buffer.from(out);
+}

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '@fupin/shared';
 import { startTestApp, type Client, type TestApp } from '../../test/harness';
-import { householdBody, member, ok, REGION, seedRegistryWorld, type RegistryWorld } from '../test-fixtures';
+import { encodeGb18030, householdBody, member, ok, REGION, seedRegistryWorld, uploadImport, type RegistryWorld } from '../test-fixtures';
 
 let t: TestApp;
 let w: RegistryWorld;
@@ -19,14 +19,7 @@ let seq = 0;
 const nid = (birth = '1970-01-01', female = false) => makeIdNumber('451226', birth, (++seq % 499) * 2 + (female ? 0 : 1));
 const fullWidth = (s: string) => s.replace(/[0-9X]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
 
-async function upload(c: Client, name: string, body: Buffer | string, type = 'application/octet-stream') {
-  const r = await fetch(`${t.base}/api/registry/imports?filename=${encodeURIComponent(name)}&wait=true`, {
-    method: 'POST',
-    headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': type },
-    body: typeof body === 'string' ? body : new Uint8Array(body),
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
+const upload = (c: Client, name: string, body: Buffer | string, type?: string) => uploadImport(t, c, name, body, type);
 async function download(c: Client, path: string) {
   const r = await fetch(`${t.base}${path}`, { headers: { cookie: c.cookie } });
   return { status: r.status, headers: r.headers, buffer: Buffer.from(await r.arrayBuffer()) };
@@ -443,28 +436,3 @@ describe('roster export', () => {
   });
 });
 
-/** GB18030 bytes for a string (Node decodes GBK but has no encoder; build the table once). */
-let gbTable: Map<string, number[]> | null = null;
-function encodeGb18030(s: string): Buffer {
-  if (!gbTable) {
-    gbTable = new Map();
-    const dec = new TextDecoder('gb18030');
-    for (let b1 = 0x81; b1 <= 0xfe; b1++)
-      for (let b2 = 0x40; b2 <= 0xfe; b2++) {
-        if (b2 === 0x7f) continue;
-        const ch = dec.decode(new Uint8Array([b1, b2]));
-        if (ch.length === 1 && ch !== '\uFFFD' && !gbTable.has(ch)) gbTable.set(ch, [b1, b2]);
-      }
-  }
-  const out: number[] = [];
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (code < 0x80) out.push(code);
-    else {
-      const b = gbTable.get(ch);
-      if (!b) throw new Error(`no GB18030 code for ${ch}`);
-      out.push(...b);
-    }
-  }
-  return Buffer.from(out);
-}
