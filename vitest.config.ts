@@ -27,6 +27,7 @@ export default defineConfig({
           name: 'browser',
           include: ['tests/browser/**/*.browser.test.ts'],
           globalSetup: ['tests/browser/global-setup.ts'],
+          setupFiles: ['tests/browser/diagnostics.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -1,5 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { watch } from './diagnostics';
 import { BROWSER_ADMIN_PASSWORD } from './global-setup';
 
 export { BROWSER_ADMIN_PASSWORD };
@@ -33,8 +34,9 @@ export function demoUser(role: string) {
 }
 
 export async function newPage(browser: Browser, opts: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', baseURL: baseUrl(), ...opts });
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', baseURL: baseUrl(), reducedMotion: 'reduce', ...opts });
   const page = await context.newPage();
+  watch(page);
   return { context, page };
 }
 
