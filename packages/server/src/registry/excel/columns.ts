@@ -6,7 +6,8 @@
 import { normaliseHeader } from '../rules';
 
 export type FieldKind = 'text' | 'id' | 'dict' | 'date' | 'money' | 'yesno' | 'int' | 'year' | 'sex' | 'months' | 'causes' | 'status' | 'idkind' | 'grade' | 'phone' | 'account' | 'code';
-export type FieldDef = { key: string; header: string; aliases?: string[]; kind: FieldKind; dict?: string; required?: boolean; note?: string };
+/** `template: false`: read from field files, not offered in the import template (the system counts it). */
+export type FieldDef = { key: string; header: string; aliases?: string[]; kind: FieldKind; dict?: string; required?: boolean; note?: string; template?: false };
 
 export const HOUSEHOLD_FIELDS: FieldDef[] = [
   { key: 'householdNo', header: '户编号', aliases: ['户号', '农户编号'], kind: 'code', note: '留空则按村自动编号' },
@@ -38,6 +39,7 @@ export const HOUSEHOLD_FIELDS: FieldDef[] = [
   { key: 'incomeTransferFen', header: '转移性收入', aliases: ['政策性收入'], kind: 'money' },
   { key: 'incomePropertyFen', header: '财产性收入', kind: 'money' },
   { key: 'netIncomePerCapitaFen', header: '人均纯收入', aliases: ['家庭人均纯收入', '人均收入', '年人均纯收入'], kind: 'money', note: '可不填；填写时须与各项收入 ÷ 人口相符' },
+  { key: 'householdSize', header: '家庭人口', aliases: ['家庭人口数', '家庭人数', '人口数', '户人口', '户内人口', '家庭成员人数'], kind: 'int', template: false, note: '可不填；填写时须与表中该户成员人数相符' },
   { key: 'prefFamilyPlanning', header: '计生户', aliases: ['独生子女户', '计生示范户'], kind: 'yesno' },
   { key: 'prefVeteran', header: '退役军人户', aliases: ['复员退伍军人', '退伍军人户'], kind: 'yesno' },
 ];

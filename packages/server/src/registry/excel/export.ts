@@ -205,6 +205,7 @@ export async function importTemplate(db: Db): Promise<Buffer> {
 
     const sheet = (name: string, fields: typeof HOUSEHOLD_FIELDS) => {
       const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+      fields = fields.filter((f) => f.template !== false);
       ws.columns = fields.map((f) => ({ header: f.required ? `*${f.header}` : f.header, key: f.key, width: Math.max(12, f.header.length * 2 + 4) }));
       ws.getRow(1).font = { bold: true };
       fields.forEach((f, i) => {
@@ -235,4 +236,4 @@ export async function importTemplate(db: Db): Promise<Buffer> {
   });
 }
 
-export const templateFieldNames = { household: HOUSEHOLD_FIELDS.map((f) => f.header), member: MEMBER_FIELDS.map((f) => f.header) };
+export const templateFieldNames = { household: HOUSEHOLD_FIELDS.filter((f) => f.template !== false).map((f) => f.header), member: MEMBER_FIELDS.map((f) => f.header) };

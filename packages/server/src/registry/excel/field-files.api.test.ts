@@ -450,4 +450,27 @@ describe('CSVs as Excel saves them', () => {
     const hh = await householdOf(a);
     expect(await t.db.selectFrom('household').select('bank_account').where('id', '=', hh.id).executeTakeFirstOrThrow()).toEqual({ bank_account: '6228480012345678' });
   });
+
+  it('checks 家庭人口 against the member rows: a household whose rows fall short of it is refused whole, naming both counts', async () => {
+    const [a, aw, as, b, bw, c] = [nid('1961-02-02'), nid('1963-02-02', true), nid('1986-02-02'), nid('1962-04-04'), nid('1964-04-04', true), nid('1969-09-09')];
+    const csv = [
+      '行政村,户主身份证号,家庭人口,姓名,身份证号,与户主关系',
+      `城西村,${a},3人,石甲,${a},户主`,
+      `城西村,${a},,石甲妻,${aw},妻`,
+      `城西村,${a},,石甲子,${as},之子`,
+      // the son's row was cut off when the sheet was filtered
+      `城西村,${b},3,石乙,${b},户主`,
+      `城西村,${b},3,石乙妻,${bw},妻`,
+      `城西村,${c},三口,石丙,${c},户主`,
+    ];
+    const r = await upload(w.stationA, '家庭人口.csv', csv.join('\n'), 'text/csv');
+    expect(r.body, JSON.stringify(r.body.errorSample)).toMatchObject({ status: 'done', created: 1, failedHouseholds: 2, failedRows: 3 });
+    const reasons = r.body.errorSample.map((e: { rowNo: number; reason: string }) => `${e.rowNo}: ${e.reason}`);
+    expect(reasons).toEqual([
+      '5: 家庭人口：填写 3 人，表中该户成员 2 人；请补齐成员或改正家庭人口',
+      '7: 家庭人口：“三口”应为 1–99 的整数',
+    ]);
+    expect(await personCount([a, aw, as])).toBe(3);
+    expect(await personCount([b, bw, c])).toBe(0);
+  });
 });

@@ -243,9 +243,15 @@ function householdDraft(dicts: Dicts, areas: AreaIndex, rows: StagedRow[], issue
     if (!code) issues.push({ field: '户状态', message: `“${st}”不是有效的户状态，可填：贫困户、已脱贫、返贫、监测对象、识别中` });
     else status = code as HouseholdStatus;
   }
+  let size: number | null = null;
+  const sizeText = txt(h.householdSize).replace(/\s/g, '').replace(/人$/, '');
+  if (sizeText) {
+    if (/^\d{1,2}$/.test(sizeText) && Number(sizeText) >= 1) size = Number(sizeText);
+    else issues.push({ field: '家庭人口', message: `“${txt(h.householdSize)}”应为 1–99 的整数` });
+  }
   const no = txt(h.householdNo).replace(/\s/g, '');
   if (no && !/^\d{6,24}$/.test(no)) issues.push({ field: '户编号', message: '应为 6–24 位数字' });
-  return { place: area.place, fields: f, status, householdNo: no || null, perCapita, headIdCell: h.headIdNumber ?? null };
+  return { place: area.place, fields: f, status, householdNo: no || null, perCapita, size, headIdCell: h.headIdNumber ?? null };
 }
 
 function memberInputOf(dicts: Dicts, m: Record<string, Cell>, issues: FieldIssue[]): MemberInput | null {
@@ -378,6 +384,10 @@ function planGroup(
     if (!p.ok && (p.code === 'scientific' || typeof hd.headIdCell === 'number')) groupIssues.push({ field: '户主身份证号', message: p.reason });
     else if (heads.length === 1 && p.ok && p.residentId !== heads[0].residentId) groupIssues.push({ field: '户主身份证号', message: '与成员中户主的身份证号码不一致' });
   }
+  // 家庭人口 that disagrees with the member rows means the file lost members (a block cut off, a
+  // sheet filtered): importing the rest would leave a partial household, so it is refused.
+  if (hd.size != null && errors.size === 0 && memberRows.length && hd.size !== members.length)
+    groupIssues.push({ field: '家庭人口', message: `填写 ${hd.size} 人，表中该户成员 ${members.length} 人；请补齐成员或改正家庭人口` });
   if (hd.perCapita != null && errors.size === 0 && !groupIssues.length) {
     const why = checkPerCapita(
       hd.perCapita,
