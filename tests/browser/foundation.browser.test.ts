@@ -11,7 +11,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function apiGet(page: Page, path: string): Promise<{ status: number; body: any }> {
   return page.evaluate(async (p) => {
     const r = await fetch(p, { credentials: 'same-origin' });

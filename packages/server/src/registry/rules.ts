@@ -250,12 +250,16 @@ const OLDER_RELATIONS: Record<string, [number, string]> = {
   mother: [GENERATION_GAP, '之母'],
   grandfather: [2 * GENERATION_GAP, '之祖父'],
   grandmother: [2 * GENERATION_GAP, '之祖母'],
+  maternal_grandfather: [2 * GENERATION_GAP, '之外祖父'],
+  maternal_grandmother: [2 * GENERATION_GAP, '之外祖母'],
 };
 const YOUNGER_RELATIONS: Record<string, [number, string]> = {
   son: [GENERATION_GAP, '之子'],
   daughter: [GENERATION_GAP, '之女'],
   grandson: [2 * GENERATION_GAP, '之孙子'],
   granddaughter: [2 * GENERATION_GAP, '之孙女'],
+  grandson_by_daughter: [2 * GENERATION_GAP, '之外孙子'],
+  granddaughter_by_daughter: [2 * GENERATION_GAP, '之外孙女'],
 };
 
 export function ageChecks(m: MemberFacts, headBirthDate: IsoDate | null, today: IsoDate): RuleIssue[] {
@@ -423,6 +427,11 @@ const DICT_ALIASES: Record<string, Record<string, string>> = {
     女: 'daughter', 女儿: 'daughter', 长女: 'daughter', 次女: 'daughter', 三女: 'daughter', 四女: 'daughter', 儿媳: 'daughter_in_law', 儿媳妇: 'daughter_in_law',
     女婿: 'son_in_law', 孙子: 'grandson', 孙女: 'granddaughter',
     父亲: 'father', 母亲: 'mother', 祖父: 'grandfather', 祖母: 'grandmother', 兄弟: 'sibling', 姐妹: 'sibling', 兄: 'sibling', 弟: 'sibling', 姐: 'sibling', 妹: 'sibling',
+    之兄弟姐妹: 'sibling', 兄弟姐妹: 'sibling', 之兄: 'sibling', 之弟: 'sibling', 之姐: 'sibling', 之妹: 'sibling',
+    养子: 'son', 继子: 'son', 养女: 'daughter', 继女: 'daughter', 爷爷: 'grandfather', 奶奶: 'grandmother', 父: 'father', 母: 'mother',
+    外孙: 'grandson_by_daughter', 外孙子: 'grandson_by_daughter', 外孙女: 'granddaughter_by_daughter',
+    岳父: 'wife_father', 岳母: 'wife_mother', 公公: 'husband_father', 婆婆: 'husband_mother',
+    外祖父: 'maternal_grandfather', 外祖母: 'maternal_grandmother', 外公: 'maternal_grandfather', 外婆: 'maternal_grandmother',
   },
   household_category: { 一般户: 'general', 一般: 'general', 低保户: 'dibao', 低保: 'dibao', 特困户: 'tekun', 特困: 'tekun', 五保户: 'tekun', 特困供养: 'tekun' },
   // 弱劳动力或半劳动力 is the national system's label for what this dictionary counts as 普通劳动力

@@ -184,6 +184,13 @@ describe('age checks', () => {
     expect(ageChecks({ ...base, relation: 'father', birthDate: '1975-01-01', schooling: 'not_in_school', labour: 'ordinary' }, head, TODAY)[0].message).toMatch(
       /之父，但只比户主大 5 岁/,
     );
+    // the daughter's children and the mother's parents are two generations away, as the son's are
+    expect(ageChecks({ ...base, relation: 'grandson_by_daughter', birthDate: '1990-01-01', schooling: 'not_in_school', labour: 'ordinary' }, head, TODAY)[0].message).toMatch(
+      /之外孙子，但只比户主小 10 岁/,
+    );
+    expect(ageChecks({ ...base, relation: 'maternal_grandmother', birthDate: '1960-01-01', schooling: 'not_in_school', labour: 'ordinary' }, head, TODAY)[0].message).toMatch(
+      /之外祖母，但只比户主大 20 岁/,
+    );
   });
   it('flags a child spouse as an error and a child head as a warning', () => {
     expect(ageChecks({ ...base, relation: 'spouse', birthDate: '2012-01-01', schooling: 'junior' }, head, TODAY)[0]).toMatchObject({

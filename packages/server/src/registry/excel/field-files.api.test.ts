@@ -451,6 +451,28 @@ describe('CSVs as Excel saves them', () => {
     expect(await t.db.selectFrom('household').select('bank_account').where('id', '=', hh.id).executeTakeFirstOrThrow()).toEqual({ bank_account: '6228480012345678' });
   });
 
+  it('knows the register’s other relations: a son-in-law heading his wife’s parents’ household, a 外孙子, a 外婆', async () => {
+    const [a, aw, am, af, ag, agm] = [nid('1975-05-01'), nid('1977-05-01', true), nid('1950-05-01', true), nid('1948-05-01'), nid('2008-05-01'), nid('1930-05-01', true)];
+    const csv = [
+      '行政村,户主身份证号,姓名,身份证号,与户主关系',
+      `城西村,${a},龙甲,${a},户主`,
+      `城西村,${a},龙甲妻,${aw},妻`,
+      `城西村,${a},岳母甲,${am},岳母`,
+      `城西村,${a},岳父甲,${af},之岳父`,
+      `城西村,${a},外孙甲,${ag},外孙`,
+      `城西村,${a},外婆甲,${agm},外婆`,
+    ];
+    const r = await upload(w.stationA, '关系.csv', csv.join('\n'), 'text/csv');
+    expect(r.body, JSON.stringify(r.body.errorSample)).toMatchObject({ status: 'done', created: 1, failedRows: 0 });
+    const got = await t.db.selectFrom('person').select(['name', 'relation']).where('id_number', 'in', [am, af, ag, agm]).orderBy('name').execute();
+    expect(Object.fromEntries(got.map((p) => [p.name, p.relation]))).toEqual({
+      岳母甲: 'wife_mother',
+      岳父甲: 'wife_father',
+      外孙甲: 'grandson_by_daughter',
+      外婆甲: 'maternal_grandmother',
+    });
+  });
+
   it('checks 家庭人口 against the member rows: a household whose rows fall short of it is refused whole, naming both counts', async () => {
     const [a, aw, as, b, bw, c] = [nid('1961-02-02'), nid('1963-02-02', true), nid('1986-02-02'), nid('1962-04-04'), nid('1964-04-04', true), nid('1969-09-09')];
     const csv = [
