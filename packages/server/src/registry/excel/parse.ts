@@ -20,7 +20,9 @@ export type SheetKind = 'household' | 'member' | 'flat';
 export type SheetMeta = { index: number; name: string; kind: SheetKind; headers: string[]; headerRow: number; fields: ({ sheet: 'household' | 'member'; key: string } | null)[] };
 export type StagedData = { h: Record<string, Cell>; m: Record<string, Cell>; raw: Cell[] };
 
-const HEADER_SCAN_ROWS = 25;
+// Offices put long 填表说明 blocks above the header (40 numbered lines were seen); data rows never
+// name three fields, so a deeper scan cannot take one for the header.
+const HEADER_SCAN_ROWS = 60;
 /** An 18-character resident ID, or a 20-character disability certificate (ID + category + grade). */
 const ID_SHAPE = /^\d{17}[\dX](?:\d{2})?$/;
 const STAGE_BATCH = 5000;
@@ -225,7 +227,7 @@ export async function* fileRows(path: string, format: 'xlsx' | 'csv', sheets: Sh
 }
 
 function checkFound(sheets: SheetMeta[], rows: number) {
-  if (!sheets.length) throw regErrors.importFile('文件中没有找到可识别的表头：请使用导入模板，表头须包含“姓名”“身份证号”“与户主关系”等列');
+  if (!sheets.length) throw regErrors.importFile('文件前 60 行中没有找到可识别的表头：请使用导入模板，表头须包含“姓名”“身份证号”“与户主关系”等列');
   if (!rows) throw regErrors.importFile('文件中没有数据行');
 }
 
