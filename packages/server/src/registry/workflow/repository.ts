@@ -64,6 +64,9 @@ export const workflowRepo = {
   },
 
   async list(db: DbOrTx, scope: Scope, q: ListWorkflowsQuery, today: string) {
+    // A notice that has run its course waits on the township (its label says 公示期满，待乡镇审核):
+    // the station must find it under 待乡镇审核, not under 公示 where it would look like nothing to do.
+    const effectiveState = sql<string>`CASE WHEN w.state = 'notice' AND w.notice_end < ${today} THEN 'township_review' ELSE w.state END`;
     const where = (withState: boolean) => (eb: AnyEb): Expression<SqlBool> => {
       const parts: Expression<SqlBool>[] = [inScope(scope, 'w')(eb)];
       if (q.kind) parts.push(eb('w.kind', '=', q.kind));
@@ -73,7 +76,7 @@ export const workflowRepo = {
       if (q.overdue) parts.push(eb.and([eb('w.due_date', '<', today), eb('w.state', 'in', [...OPEN_STATES])]));
       if (withState && q.state?.length) {
         const states = q.state.flatMap((s) => (s === 'open' ? [...OPEN_STATES] : [s]));
-        parts.push(eb('w.state', 'in', states));
+        parts.push(eb(effectiveState, 'in', states));
       }
       return eb.and(parts);
     };
@@ -87,9 +90,9 @@ export const workflowRepo = {
       .execute()) as WorkflowListRow[];
     const counts = await db
       .selectFrom('registry_workflow as w')
-      .select(['w.state', sql<number>`count(*)::int`.as('n')])
+      .select([effectiveState.as('state'), sql<number>`count(*)::int`.as('n')])
       .where((eb) => where(false)(eb))
-      .groupBy('w.state')
+      .groupBy(sql`1`)
       .execute();
     const stateCounts = Object.fromEntries(counts.map((c) => [c.state, c.n]));
     const states = q.state?.flatMap((s) => (s === 'open' ? [...OPEN_STATES] : [s]));

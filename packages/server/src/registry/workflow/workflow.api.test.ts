@@ -96,6 +96,24 @@ describe('identification, step by step', () => {
     expect(r.body.error).toMatchObject({ code: 'E2013', message: `公示期至 ${addDays(ago(1), 6)} 止，公示期满后才能审核` });
   });
 
+  it('lists a case whose notice is over under 待乡镇审核 (where the station looks), a running notice under 公示', async () => {
+    const over = await throughNotice((await newHousehold()).id);
+    let running = await ok(w.clerkA.post('/api/registry/workflows', { householdId: (await newHousehold()).id, kind: 'identification', origin: 'application', date: ago(3) }));
+    running = await ok(w.clerkA.post(`/api/registry/workflows/${running.id}/appraise`, { version: running.version, decision: 'pass', date: ago(2) }));
+    running = await ok(w.clerkA.post(`/api/registry/workflows/${running.id}/notice`, { version: running.version, startDate: ago(1) }));
+    const ids = (l: { items: { id: number }[] }) => l.items.map((i) => i.id);
+
+    const review = await ok(w.stationA.get('/api/registry/workflows?state=township_review&pageSize=200'));
+    expect(ids(review)).toContain(over.id);
+    expect(ids(review)).not.toContain(running.id);
+    const notice = await ok(w.stationA.get('/api/registry/workflows?state=notice&pageSize=200'));
+    expect(ids(notice)).toContain(running.id);
+    expect(ids(notice)).not.toContain(over.id);
+    // the tab counts agree with the lists
+    expect(review.stateCounts.township_review).toBe(review.total);
+    expect(notice.stateCounts.notice).toBe(notice.total);
+  });
+
   it('takes the notice period from the parameter registry.noticeDays', async () => {
     await t.db.updateTable('sys_param').set({ value: JSON.stringify(10) }).where('key', '=', 'registry.noticeDays').execute();
     try {
