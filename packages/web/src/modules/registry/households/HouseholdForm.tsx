@@ -8,6 +8,7 @@ import { AreaTreeSelect } from '../../../components/AreaTreeSelect';
 import { stripBlanks, zodRules } from '../../../lib/form';
 import { registryApi, type HouseholdDetail } from '../api';
 import { DictSelect, YES_NO } from '../components';
+import { idFacts } from './MemberModal';
 
 const rules = zodRules(updateHouseholdBody);
 
@@ -32,6 +33,15 @@ const NEEDS = [
 export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]; compact?: boolean }) {
   const n = (k: string) => (prefix ? [...prefix, k] : k);
   const span = compact ? 6 : 8;
+  const form = Form.useFormInstance();
+  // The check digit is checked here, beside the field: the server's answer names the member
+  // (第1名成员身份证号码) and could only be shown as a message at the top of the page.
+  const idRule = {
+    validator: async (_: unknown, v: unknown) => {
+      const r = idFacts(v, form.getFieldValue(n('idKind')));
+      if (r && !r.ok) throw new Error(r.reason);
+    },
+  };
   return (
     <Row gutter={12}>
       <Col span={span}>
@@ -40,7 +50,7 @@ export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]
         </Form.Item>
       </Col>
       <Col span={span}>
-        <Form.Item name={n('idNumber')} label="身份证号码" rules={[{ required: true, message: '请填写身份证号码' }]} extra={compact ? undefined : '性别、出生日期由号码推出'}>
+        <Form.Item name={n('idNumber')} label="身份证号码" rules={[{ required: true, message: '请填写身份证号码' }, idRule]} dependencies={[n('idKind')]} extra={compact ? undefined : '性别、出生日期由号码推出'}>
           <Input maxLength={40} className="mono" />
         </Form.Item>
       </Col>

@@ -14,7 +14,7 @@ const CLEARABLE = ['ethnicity', 'education', 'schooling', 'health', 'disabilityG
 type Values = Record<string, unknown> & { birthDate?: dayjs.Dayjs | null };
 
 /** The resident ID inside what was typed (a disability-certificate number adds two digits). */
-function idFacts(raw: unknown, kind: unknown) {
+export function idFacts(raw: unknown, kind: unknown) {
   const s = typeof raw === 'string' ? raw.trim() : '';
   if (!s) return null;
   const id = kind === 'disability_cert' ? s.replace(/\s/g, '').slice(0, 18) : s;
