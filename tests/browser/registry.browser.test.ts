@@ -226,6 +226,51 @@ describe('registry in the browser', () => {
       await clerk.context.close();
     }
   });
+  it('shows a wrong ID check digit beside the field in 新建农户, and asks the former head’s relation in 户主变更 in its row', async () => {
+    const clerk = await loggedIn('village_clerk');
+    try {
+      const { page, user } = clerk;
+      await page.goto('/registry/households');
+      await page.getByRole('button', { name: /新建农户/ }).click();
+      const drawer = page.locator('.ant-drawer').filter({ hasText: '新建农户档案' });
+      await drawer.waitFor();
+      const good = idOf(61, '1968-04-05');
+      await drawer.getByLabel('姓名').first().fill('校验甲');
+      await drawer.getByLabel('身份证号码').first().fill(good.slice(0, 17) + (good[17] === '1' ? '2' : '1'));
+      await drawer.getByRole('button', { name: /保\s*存/ }).click();
+      await drawer.locator('.ant-form-item-explain-error').filter({ hasText: `身份证号码校验位错误，应为 ${good[17]}` }).waitFor();
+      await page.getByRole('button', { name: /取\s*消/ }).click();
+
+      const body = household(user.areaCode, idOf(63, '1966-01-02'), '户变甲');
+      body.members.push({ ...body.members[0], name: '户变乙', idNumber: idOf(64, '1967-03-04'), relation: 'spouse' });
+      const h = await call(page, 'POST', '/api/registry/households', body);
+      expect(h.status).toBe(200);
+      await page.goto(`/registry/households/${h.body.id}`);
+      const modal = page.locator('.ant-modal').filter({ hasText: '动态调整：户变甲户' });
+      const option = (text: string) => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: text }).first();
+      await page.getByRole('button', { name: /动态调整/ }).click();
+      await modal.waitFor();
+      await modal.getByLabel('变动类型').fill('户主变更');
+      await option('户主变更').click();
+      await modal.getByLabel('新户主', { exact: true }).click();
+      await option('户变乙').click();
+      await expect.poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()).toBe(0);
+      await modal.getByRole('button', { name: /保\s*存/ }).click();
+      // before: the server's refusal came back as “请按提示修改标红的项目” with nothing marked red
+      await modal.locator('.ant-form-item-explain-error').filter({ hasText: '请选择原户主户变甲与新户主的关系' }).waitFor();
+      await modal.getByLabel('户变甲与新户主的关系').click();
+      await option('配偶').click();
+      await expect.poll(() => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').count()).toBe(0);
+      await modal.getByRole('button', { name: /保\s*存/ }).click();
+      await modal.waitFor({ state: 'detached' });
+      const after = await call(page, 'GET', `/api/registry/households/${h.body.id}`);
+      expect(after.body.headName).toBe('户变乙');
+      expect(after.body.members.find((m: { name: string }) => m.name === '户变甲')).toMatchObject({ relation: 'spouse' });
+    } finally {
+      await clerk.context.close();
+    }
+  });
+
   it('records a marriage in with every member field, then merges another household found by name, asking each incoming member’s relation to the head', async () => {
     const clerk = await loggedIn('village_clerk');
     try {

@@ -176,7 +176,21 @@ export function EventModal({ household, onClose }: { household: HouseholdDetail;
             columns={[
               { title: '留在本户的成员', dataIndex: 'name' },
               { title: '现关系', dataIndex: 'relationLabel' },
-              { title: '与新户主的关系（变化时填写）', key: 'rel', render: (_, m) => <Form.Item name={['relations', String(m.id)]} noStyle><DictSelect type="relation" style={{ width: 160 }} /></Form.Item> },
+              {
+                title: '与新户主的关系（变化时填写）',
+                key: 'rel',
+                // the former head has no relation to the new head yet, so it must be given (the server refuses
+                // without it); its error shows in the row, where the user can see which select it means
+                render: (_, m) => (
+                  <Form.Item
+                    name={['relations', String(m.id)]}
+                    style={{ marginBottom: 0 }}
+                    rules={kind === 'head_change' && m.relation === 'head' ? [{ required: true, message: `请选择原户主${m.name}与新户主的关系` }] : []}
+                  >
+                    <DictSelect type="relation" style={{ width: 160 }} aria-label={`${m.name}与新户主的关系`} />
+                  </Form.Item>
+                ),
+              },
             ]}
           />
         )}
