@@ -4,7 +4,10 @@
  * files Chinese Excel writes by default.
  */
 import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import unzipper, { type CentralDirectoryFile } from 'unzipper';
+import { regErrors } from '../common';
 
 export type Cell = string | number | boolean | null;
 export type RawRow = { rowNo: number; cells: Cell[] };
@@ -65,23 +68,103 @@ if (!proto.__fupinUtf8 && typeof proto._parseWorksheet === 'function') {
   proto.__fupinUtf8 = true;
 }
 
+/**
+ * exceljs fails on some workbooks other programs write (cells without their `r` reference, a
+ * damaged zip) with a bare TypeError; the user gets a Chinese reason instead of "Cannot read
+ * properties of undefined".
+ */
+function unreadable(e: unknown): never {
+  const why = e instanceof Error ? e.message : String(e);
+  // unzipper's words for a zip cut short (an upload broken off, a file copied before it was saved)
+  const detail = /FILE_ENDED|signature|end of central directory/i.test(why) ? '文件不完整或已损坏' : why.slice(0, 120);
+  throw regErrors.importFile(`无法读取该 .xlsx 文件（${detail}）：请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再导入，或另存为 CSV`);
+}
+
+type ExcelReader = {
+  model?: { sheets?: { id: number; name: string; state?: string; rId: string }[] };
+  workbookRels?: { Id: string; Target: string }[];
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseWorksheet(it: AsyncIterable<Buffer | string>, sheetNo: string): Generator<{ eventType: string; value: unknown }>;
+};
+type WorksheetRows = AsyncIterable<{ number: number; values: unknown[] }> & { name?: string; state?: string };
+
+/**
+ * The workbook's parts are read by their place in the zip's central directory, in the order they
+ * are needed (relationships, workbook, shared strings, then each sheet in the workbook's order),
+ * and handed to exceljs's own part parsers. exceljs's WorkbookReader reads the zip front to back
+ * instead, and loses the last parts of a small workbook whose parts are stored uncompressed
+ * (unzipper's Parse ends the stream while entries are still buffered — 9 in 10 reads of a 5 KB
+ * file failed with "Cannot read properties of undefined"); it also copies every sheet that
+ * comes before the shared strings (Excel's own order) to a temporary file first, and skips a
+ * sheet part not named sheetN.xml.
+ */
 export async function* readXlsx(path: string): AsyncGenerator<SheetStream> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' });
-  for await (const sheet of reader) {
-    const ws = sheet as unknown as AsyncIterable<{ number: number; values: unknown[] }> & { name: string };
+  let files: Map<string, CentralDirectoryFile>;
+  try {
+    files = new Map((await unzipper.Open.file(path)).files.filter((f) => f.type === 'File').map((f) => [f.path.replace(/^\//, ''), f]));
+  } catch (e) {
+    return unreadable(e);
+  }
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' }) as unknown as ExcelReader;
+  const part = (name: string) => files.get(name)?.stream();
+  const sheets: { path: string; name: string; state?: string; no: string }[] = [];
+  try {
+    const rels = part('xl/_rels/workbook.xml.rels');
+    const wb = part('xl/workbook.xml');
+    if (!rels || !wb) throw new Error('缺少 xl/workbook.xml');
+    await reader._parseRels(rels);
+    await reader._parseWorkbook(wb);
+    const ss = part('xl/sharedStrings.xml');
+    if (ss) for await (const _ of reader._parseSharedStrings(ss)) void _;
+    for (const s of reader.model?.sheets ?? []) {
+      const target = reader.workbookRels?.find((r) => r.Id === s.rId)?.Target;
+      if (!target) continue;
+      // a target is relative to xl/ (worksheets/sheet1.xml) or absolute in the package (/xl/…)
+      const at = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
+      if (files.has(at)) sheets.push({ path: at, name: s.name, state: s.state, no: /sheet(\d+)\.xml$/i.exec(at)?.[1] ?? String(s.id) });
+    }
+  } catch (e) {
+    return unreadable(e);
+  }
+  for (const sheet of sheets) {
+    let ws: WorksheetRows | undefined;
+    try {
+      for (const ev of reader._parseWorksheet(part(sheet.path)!, sheet.no)) if (ev.eventType === 'worksheet') ws = ev.value as WorksheetRows;
+    } catch (e) {
+      return unreadable(e);
+    }
+    if (!ws) continue;
+    const rows = ws;
     const batches = (async function* () {
-      let batch: RawRow[] = [];
-      for await (const row of ws) {
-        const vals = Array.isArray(row.values) ? row.values.slice(1) : [];
-        batch.push({ rowNo: row.number, cells: Array.from(vals, plainCell) });
-        if (batch.length >= 500) {
-          yield batch;
-          batch = [];
+      const it = rows[Symbol.asyncIterator]();
+      try {
+        let batch: RawRow[] = [];
+        for (;;) {
+          const r = await step(it);
+          if (r.done) break;
+          const vals = Array.isArray(r.value.values) ? r.value.values.slice(1) : [];
+          batch.push({ rowNo: r.value.number, cells: Array.from(vals, plainCell) });
+          if (batch.length >= 500) {
+            yield batch;
+            batch = [];
+          }
         }
+        if (batch.length) yield batch;
+      } finally {
+        await it.return?.(undefined);
       }
-      if (batch.length) yield batch;
     })();
-    yield { name: ws.name, batches, rows: fromBatches(batches) };
+    yield { name: sheet.name, batches, rows: fromBatches(batches) };
+  }
+}
+
+async function step<T>(it: AsyncIterator<T>): Promise<IteratorResult<T>> {
+  try {
+    return await it.next();
+  } catch (e) {
+    return unreadable(e);
   }
 }
 

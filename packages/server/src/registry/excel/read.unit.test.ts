@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import unzipper from 'unzipper';
 import { afterAll, describe, expect, it } from 'vitest';
 import { csvFeeder, detectEncoding, readCsv, readXlsx } from './read';
 
@@ -12,7 +13,81 @@ const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗�
 const GIVEN = '国强建华秀英桂兰志明海燕丽娟文军小红玉梅春生金凤德胜永福家豪子涵雨轩';
 const names = Array.from({ length: 12_000 }, (_, i) => SURNAMES[i % SURNAMES.length] + GIVEN[(i * 3) % GIVEN.length] + GIVEN[(i * 7 + 5) % GIVEN.length]);
 
+/** A zip of uncompressed (stored) parts in the order given, as SheetJS and others write them. */
+function storedZip(parts: [string, Buffer][]): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of parts) {
+    const n = Buffer.from(name);
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0);
+    h.writeUInt16LE(20, 4);
+    h.writeUInt32LE(crc32(data), 14);
+    h.writeUInt32LE(data.length, 18);
+    h.writeUInt32LE(data.length, 22);
+    h.writeUInt16LE(n.length, 26);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(20, 4);
+    c.writeUInt16LE(20, 6);
+    h.copy(c, 16, 14, 26);
+    c.writeUInt16LE(n.length, 28);
+    c.writeUInt32LE(offset, 42);
+    locals.push(h, n, data);
+    central.push(c, n);
+    offset += 30 + n.length + data.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
 describe('streaming readers', () => {
+  it('reads a small workbook of stored parts with workbook.xml last, every time, and a sheet part not named sheetN.xml', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('说明').addRow(['填表说明']);
+    const ws = wb.addWorksheet('花名册');
+    ws.addRow(['姓名', '身份证号', '与户主关系']);
+    ws.addRow(['张三', '452226196606060011', '户主']);
+    const dir0 = await unzipper.Open.buffer(Buffer.from(await wb.xlsx.writeBuffer()));
+    const parts: [string, Buffer][] = [];
+    for (const f of dir0.files) if (f.type === 'File') parts.push([f.path, await f.buffer()]);
+    // the second sheet's part renamed, its relationship pointing there by an absolute target
+    const renamed = parts.map(([n, b]): [string, Buffer] =>
+      n === 'xl/worksheets/sheet2.xml' ? ['xl/worksheets/data.xml', b] : n === 'xl/_rels/workbook.xml.rels' ? [n, Buffer.from(b.toString().replace('worksheets/sheet2.xml', '/xl/worksheets/data.xml'))] : [n, b],
+    );
+    const ordered = [...renamed.filter(([n]) => n !== 'xl/workbook.xml'), renamed.find(([n]) => n === 'xl/workbook.xml')!];
+    const file = path.join(dir, 'stored.xlsx');
+    fs.writeFileSync(file, storedZip(ordered));
+    // exceljs's own front-to-back reader lost workbook.xml in most reads of such a file
+    for (let i = 0; i < 10; i++) {
+      const got: string[] = [];
+      for await (const s of readXlsx(file)) for await (const r of s.rows) got.push(`${s.name}:${r.cells.join('|')}`);
+      expect(got).toEqual(['说明:填表说明', '花名册:姓名|身份证号|与户主关系', '花名册:张三|452226196606060011|户主']);
+    }
+    // a file cut short says so in Chinese
+    fs.writeFileSync(file, storedZip(ordered).subarray(0, 600));
+    await expect(async () => {
+      for await (const s of readXlsx(file)) for await (const _ of s.rows) void _;
+    }).rejects.toThrow(/无法读取该 \.xlsx 文件（文件不完整或已损坏）/);
+  });
+
   it('reads every Chinese character of a large .xlsx intact, across the compressed chunks (exceljs #2063)', async () => {
     const file = path.join(dir, 'names.xlsx');
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true });
