@@ -1,7 +1,7 @@
 /**
  * Readers that stream a spreadsheet row by row, never holding the file: .xlsx through exceljs's
- * streaming WorkbookReader, .csv through a small RFC 4180 parser that also reads the GBK/GB18030
- * files Chinese Excel writes by default.
+ * part parsers (the parts found by the zip's central directory), .csv through a small RFC 4180
+ * parser that also reads the GBK/GB18030 files Chinese Excel writes by default.
  */
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
