@@ -134,7 +134,7 @@ export default function ImportPage() {
             <p className="ant-upload-text">点击或拖入文件上传</p>
           </Upload.Dragger>
         ) : (
-          <Alert type="info" showIcon title="您没有导入权限（registry:household:import），可下载模板。" />
+          <Alert type="info" showIcon title="您的账号没有“导入农户档案”权限，可下载模板；导入由有此权限的乡镇扶贫工作站办理。" />
         )}
         {uploading != null && <Progress percent={uploading} status="active" format={(p) => `上传 ${p}%`} />}
         {status.data && (
