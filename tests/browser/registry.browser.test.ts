@@ -271,6 +271,17 @@ describe('registry in the browser', () => {
     }
   });
 
+  it('tells a county office without the import permission so in words, not by the permission code', async () => {
+    const county = await loggedIn('county_office');
+    try {
+      await county.page.goto('/registry/import');
+      await county.page.getByText('您的账号没有“导入农户档案”权限').waitFor();
+      expect(await county.page.locator('body').innerText()).not.toContain('registry:');
+    } finally {
+      await county.context.close();
+    }
+  });
+
   it('records a marriage in with every member field, then merges another household found by name, asking each incoming member’s relation to the head', async () => {
     const clerk = await loggedIn('village_clerk');
     try {
@@ -327,6 +338,9 @@ describe('registry in the browser', () => {
       ]);
       const gone = await call(page, 'GET', `/api/registry/households/${b.body.id}`);
       expect(gone.body.status).toBe('cancelled');
+      // the merged household's page says how its member left, not only 已迁出
+      await page.goto(`/registry/households/${b.body.id}`);
+      await page.getByRole('cell', { name: '已迁出（并户）', exact: true }).waitFor();
     } finally {
       await clerk.context.close();
     }

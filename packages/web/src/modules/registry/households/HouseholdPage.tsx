@@ -9,12 +9,15 @@ import { isApiError } from '../../../api/client';
 import { feedback } from '../../../app/feedback';
 import { useCan } from '../../../auth/session';
 import { formatDateTime, formatYuan } from '../../../lib/format';
-import { householdPageQuery, KIND_OPTIONS, registryApi, type ExitVerdict, type HouseholdDetail, type Member } from '../api';
+import { EVENT_OPTIONS, householdPageQuery, KIND_OPTIONS, registryApi, type ExitVerdict, type HouseholdDetail, type Member } from '../api';
 import { Masked, SectionView, StatusTag, yesNo } from '../components';
 import { EventModal } from './EventModal';
 import { HouseholdLoans } from './HouseholdLoans';
 import { HouseholdDrawer } from './HouseholdForm';
 import { MemberModal } from './MemberModal';
+
+/** How a member left (left_reason, the event kind) — said beside 已迁出. */
+const LEFT_HOW: Record<string, string> = { ...Object.fromEntries(EVENT_OPTIONS.map((e) => [e.value, e.label])), remove: '删除错误登记', death: '' };
 
 const ALLOWED: Record<string, string[]> = {
   identification: ['candidate'],
@@ -254,7 +257,8 @@ export default function HouseholdPage() {
                         columns={[
                           { title: '姓名', dataIndex: 'name' },
                           { title: '身份证号', dataIndex: 'idNumberMasked', render: (v) => <span className="mono">{v}</span> },
-                          { title: '状态', dataIndex: 'statusLabel' },
+                          // 婚出, 分户, 并户 and 户间迁移 all end as 已迁出: say which, or two rows of one person look alike
+                          { title: '状态', key: 'status', render: (_, m) => (LEFT_HOW[m.leftReason ?? ''] ? `${m.statusLabel}（${LEFT_HOW[m.leftReason!]}）` : m.statusLabel) },
                           { title: '日期', dataIndex: 'leftDate' },
                           { title: '说明', dataIndex: 'leftNote' },
                         ]}
