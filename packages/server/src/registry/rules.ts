@@ -420,6 +420,28 @@ export function parseYesNo(v: unknown): { ok: true; value: boolean | null } | { 
 
 export type DictEntry = { code: string; label: string; enabled?: boolean };
 
+// Values the national register's exports write by grade (七年级, 高中二年级, 中职一年级) or with
+// 乡（镇） in them; matched after full-width characters are made half-width.
+const DICT_PATTERNS: Record<string, [RegExp, string][]> = {
+  schooling: [
+    [/^(非在校生?|不在校|未在校|辍学|失学|已毕业|毕业)$/, 'not_in_school'],
+    [/^(学前|学前班|幼儿园|学龄前)/, 'preschool'],
+    [/^(小学|[一二三四五六]年级$)/, 'primary'],
+    [/^([七八九]年级|初[一二三]|初中|义务教育)/, 'junior'],
+    [/^(高中|高[一二三]$|普高|普通高中)/, 'senior'],
+    [/^(中职|中专|职高|技校|职业高中)/, 'vocational'],
+    [/^(高职|大专|本科|大学|研究生|硕士|博士)/, 'higher'],
+  ],
+  work_status: [
+    [/^(未务工|无|否|不务工|在家务农)$/, 'none'],
+    [/^乡\(?镇\)?内/, 'local'],
+    [/^(乡\(?镇\)?外县内|县内乡\(?镇\)?外)/, 'county'],
+    [/^(县外省内|省内县外)/, 'province'],
+    [/^(省外|外省)/, 'outside'],
+    [/^公益(性)?岗位/, 'public_post'],
+  ],
+};
+
 // Spellings seen in field files for the same coded value.
 const DICT_ALIASES: Record<string, Record<string, string>> = {
   relation: {
@@ -470,7 +492,7 @@ export function matchDict(typeCode: string, items: DictEntry[], raw: string): st
     const e = enabled.find((i) => i.label === `${s}族`);
     if (e) return e.code;
   }
-  const alias = DICT_ALIASES[typeCode]?.[s] ?? DICT_ALIASES[typeCode]?.[s.replace(/^之/, '')];
+  const alias = DICT_ALIASES[typeCode]?.[s] ?? DICT_ALIASES[typeCode]?.[s.replace(/^之/, '')] ?? DICT_PATTERNS[typeCode]?.find(([re]) => re.test(s))?.[1];
   if (alias && enabled.some((i) => i.code === alias)) return alias;
   const loose = enabled.find((i) => i.label.replace(/^之/, '') === s.replace(/^之/, '') || i.label.replace(/（.*）$/, '') === s.replace(/\(.*\)$/, ''));
   return loose ? loose.code : null;

@@ -247,6 +247,19 @@ describe('messy import cells', () => {
     expect(matchDict('housing_safety', housing, 'B级')).toBe('B');
     expect(matchDict('relation', [{ code: 'son', label: '之子', enabled: false }], '之子')).toBeNull();
   });
+  it('matches 在校生状况 written by grade and 务工状况 written with 乡（镇）, as the national register exports them', () => {
+    const schooling = ['not_in_school', 'preschool', 'primary', 'junior', 'senior', 'vocational', 'higher'].map((code) => ({ code, label: `label-${code}` }));
+    const cases: [string, string | null][] = [
+      ['非在校生', 'not_in_school'], ['辍学', 'not_in_school'], ['学前班', 'preschool'], ['小学三年级', 'primary'], ['六年级', 'primary'],
+      ['七年级', 'junior'], ['初二', 'junior'], ['高中一年级', 'senior'], ['中职二年级', 'vocational'], ['高职高专三年级', 'higher'], ['本科', 'higher'],
+      ['十年级', null], ['年级', null],
+    ];
+    for (const [v, code] of cases) expect(matchDict('schooling', schooling, v), v).toBe(code);
+    const work = ['none', 'local', 'county', 'province', 'outside', 'public_post'].map((code) => ({ code, label: `label-${code}` }));
+    for (const [v, code] of [['乡（镇）内务工', 'local'], ['乡(镇)外县内务工', 'county'], ['县外省内务工', 'province'], ['省外务工', 'outside'], ['公益性岗位', 'public_post'], ['未务工', 'none']])
+      expect(matchDict('work_status', work, v), v).toBe(code);
+    expect(matchDict('work_status', work, '国外务工')).toBeNull();
+  });
   it('matches the values township rosters write for 文化程度, 致贫原因, 劳动技能 and 与户主关系', () => {
     const education = [
       { code: 'illiterate', label: '文盲或半文盲' },

@@ -473,6 +473,33 @@ describe('CSVs as Excel saves them', () => {
     });
   });
 
+  it('reads a member roster exported from the national register (乡(镇), 人数, 脱贫属性, 在校生状况 by grade, 务工状况 with 乡（镇）)', async () => {
+    const [a, aw, as, ad, b] = [nid('1972-03-03'), nid('1974-04-04', true), nid('2012-05-05'), nid('2016-06-06', true), nid('1949-09-09')];
+    const header = '序号,市,县,乡(镇),行政村,自然村,户编号,人编号,姓名,性别,证件号码,人数,与户主关系,民族,政治面貌,文化程度,在校生状况,健康状况,劳动技能,务工状况,务工时间(月),是否现役军人,是否参加大病保险,贫困户属性,主要致贫原因,脱贫属性,联系电话,开户银行名称,银行卡号';
+    const row = (n: number, no: string, name: string, sex: string, id: string, size: number | '', rel: string, school: string, work: string, months: string, status: string) =>
+      [n, '河池市', '环江毛南族自治县', '思恩镇', '城西村', '第一组', no, `${no}0${n}`, name, sex, id, size, rel, '毛南族', '群众', '小学', school, '健康', '普通劳动力', work, months, '否', '是', '一般贫困户', '缺技术', status, '', '环江农村信用社', ''].join(',');
+    const csv = [
+      header,
+      row(1, '4512260010010001', '谭国', '男', a, 4, '户主', '非在校生', '乡（镇）外县内务工', '8', '已脱贫（享受政策）'),
+      row(2, '4512260010010001', '谭妻', '女', aw, 4, '配偶', '非在校生', '省外务工', '10', '已脱贫（享受政策）'),
+      row(3, '4512260010010001', '谭子', '男', as, 4, '之子', '八年级', '未务工', '', '已脱贫（享受政策）'),
+      row(4, '4512260010010001', '谭女', '女', ad, 4, '之女', '小学三年级', '', '', '已脱贫（享受政策）'),
+      row(5, '4512260010010002', '覃老', '男', b, 1, '户主', '非在校生', '', '', '未脱贫'),
+    ];
+    const r = await upload(w.stationA, '国办系统导出.csv', csv.join('\r\n'), 'text/csv');
+    expect(r.body, JSON.stringify(r.body.errorSample)).toMatchObject({ status: 'done', created: 2, failedRows: 0 });
+    const h = await householdOf(a);
+    expect(h).toMatchObject({ status: 'exited', villageName: '城西村', groupName: '第一组', bankName: '环江农村信用社' });
+    const got = await t.db.selectFrom('person').select(['name', 'schooling', 'work_status', 'work_months', 'medical_insurance']).where('id_number', 'in', [a, aw, as, ad]).orderBy('name').execute();
+    expect(Object.fromEntries(got.map((p) => [p.name, [p.schooling, p.work_status, p.work_months, p.medical_insurance]]))).toEqual({
+      谭国: ['not_in_school', 'county', 8, true],
+      谭妻: ['not_in_school', 'outside', 10, true],
+      谭子: ['junior', 'none', null, true],
+      谭女: ['primary', null, null, true],
+    });
+    expect((await householdOf(b)).status).toBe('identified');
+  });
+
   it('checks 家庭人口 against the member rows: a household whose rows fall short of it is refused whole, naming both counts', async () => {
     const [a, aw, as, b, bw, c] = [nid('1961-02-02'), nid('1963-02-02', true), nid('1986-02-02'), nid('1962-04-04'), nid('1964-04-04', true), nid('1969-09-09')];
     const csv = [

@@ -237,7 +237,7 @@ function householdDraft(dicts: Dicts, areas: AreaIndex, rows: StagedRow[], issue
     ).filter((i) => !/不是有效的取值/.test(i.message)),
   );
   let status: HouseholdStatus = 'identified';
-  const st = txt(h.status);
+  const st = txt(h.status).replace(/[（(][^）)]*[）)]$/, '');
   if (st) {
     const code = STATUS_BY_LABEL[st] ?? (Object.keys(STATUS_LABELS).includes(st) && st !== 'cancelled' ? st : null);
     if (!code) issues.push({ field: '户状态', message: `“${st}”不是有效的户状态，可填：贫困户、已脱贫、返贫、监测对象、识别中` });
