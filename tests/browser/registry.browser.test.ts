@@ -110,6 +110,15 @@ describe('registry in the browser', () => {
       await setDate(clerk.page, drawer, '公示开始日期', ago(15));
       await drawer.getByRole('button', { name: /提\s*交/ }).click();
       await drawer.getByText(/公示期满，待乡镇审核/).first().waitFor({ timeout: 20_000 });
+      // an objection is recorded and found unfounded, its finding written in the page's own dialog
+      await drawer.getByPlaceholder('异议内容').fill('该户有小轿车');
+      await drawer.getByRole('button', { name: /登记异议/ }).click();
+      await drawer.getByText('公示异议（未处理 1）').waitFor();
+      await drawer.getByRole('button', { name: '不成立', exact: true }).click();
+      const finding = clerk.page.getByRole('dialog').filter({ hasText: '核实结果' });
+      await finding.getByLabel('核实结果').fill('经入户核实，车辆为亲属所有');
+      await finding.getByRole('button', { name: /确\s*定/ }).click();
+      await drawer.getByText('公示异议（未处理 0）').waitFor();
     } finally {
       await clerk.context.close();
     }
@@ -117,6 +126,8 @@ describe('registry in the browser', () => {
     const station = await loggedIn('station');
     try {
       await station.page.goto('/registry/workflows');
+      // a case whose notice is over waits on the station: it is under 待乡镇审核, not 公示
+      await station.page.getByRole('tab', { name: /待乡镇审核 [1-9]/ }).click();
       await station.page.getByRole('link', { name: '浏览器识别户' }).or(station.page.getByText('浏览器识别户')).first().click();
       const drawer = station.page.getByRole('dialog');
       await drawer.getByText('乡镇审核').first().waitFor();

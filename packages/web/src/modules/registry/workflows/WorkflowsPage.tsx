@@ -1,7 +1,8 @@
 import { PrinterOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Radio, Select, Space, Switch, Table, Tabs, Tag, Timeline, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tabs, Tag, Timeline, Typography, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { workflowFieldLabels } from '@fupin/server/src/registry/workflow/schemas';
 import { feedback } from '../../../app/feedback';
@@ -48,6 +49,33 @@ function Due({ w }: { w: Workflow }) {
       {w.workingDaysLeft != null && <span className="muted">（剩 {w.workingDaysLeft} 个工作日）</span>}
       {overall}
     </span>
+  );
+}
+
+type Ask = { title: string; label: string; ok: string; onOk: (text: string) => void };
+
+/**
+ * Asks for the written reason of a withdrawal or the finding on an objection, in the page's own
+ * dialog: the browser's prompt() showed the server address as its title and a one-line box.
+ */
+function ReasonModal({ ask, onClose }: { ask: Ask; onClose: () => void }) {
+  const [form] = Form.useForm<{ text: string }>();
+  return (
+    <Modal open title={ask.title} okText={ask.ok} onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
+      <Form
+        form={form}
+        layout="vertical"
+        name="reason"
+        onFinish={(v) => {
+          ask.onOk(v.text.trim());
+          onClose();
+        }}
+      >
+        <Form.Item name="text" label={ask.label} rules={[{ required: true, whitespace: true, message: `请填写${ask.label}` }]}>
+          <Input.TextArea rows={3} maxLength={1000} autoFocus />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }
 
@@ -112,6 +140,7 @@ function WorkflowDrawer({ id, onClose }: { id: number; onClose: () => void }) {
       await refresh();
     },
   });
+  const [ask, setAsk] = useState<Ask | null>(null);
   const w = q.data;
   const step = w ? nextStep(w) : null;
   const noticeOver = w?.noticeEnd ? w.noticeEnd < today() : false;
@@ -198,10 +227,14 @@ function WorkflowDrawer({ id, onClose }: { id: number; onClose: () => void }) {
                               key={dec}
                               size="small"
                               danger={dec === 'upheld'}
-                              onClick={() => {
-                                const resolution = window.prompt(dec === 'upheld' ? '异议成立的核实结果（案件将退回重新评议）：' : '异议不成立的核实结果：');
-                                if (resolution) resolve.mutate({ oid: o.id, body: { version: o.version, decision: dec, resolution, date: today() } });
-                              }}
+                              onClick={() =>
+                                setAsk({
+                                  title: dec === 'upheld' ? '异议成立（案件将退回重新评议）' : '异议不成立',
+                                  label: '核实结果',
+                                  ok: '确定',
+                                  onOk: (resolution) => resolve.mutate({ oid: o.id, body: { version: o.version, decision: dec, resolution, date: today() } }),
+                                })
+                              }
                             >
                               {dec === 'upheld' ? '成立' : '不成立'}
                             </Button>
@@ -311,10 +344,7 @@ function WorkflowDrawer({ id, onClose }: { id: number; onClose: () => void }) {
                   {['appraisal', 'notice'].includes(w.state) && can('registry:workflow:village') && (
                     <Button
                       danger
-                      onClick={() => {
-                        const reason = window.prompt('撤回原因：');
-                        if (reason) act.mutate({ step: 'withdraw', body: { version: w.version, reason } });
-                      }}
+                      onClick={() => setAsk({ title: '撤回流程', label: '撤回原因', ok: '撤回', onOk: (reason) => act.mutate({ step: 'withdraw', body: { version: w.version, reason } }) })}
                     >
                       撤回
                     </Button>
@@ -326,6 +356,7 @@ function WorkflowDrawer({ id, onClose }: { id: number; onClose: () => void }) {
           <Typography.Text type="secondary">流程编号 {w.id}</Typography.Text>
         </Space>
       )}
+      {ask && <ReasonModal ask={ask} onClose={() => setAsk(null)} />}
     </Drawer>
   );
 }
