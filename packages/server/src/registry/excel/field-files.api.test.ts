@@ -500,6 +500,20 @@ describe('CSVs as Excel saves them', () => {
     expect((await householdOf(b)).status).toBe('identified');
   });
 
+  it('reads IDs and accounts a web system exported as ="…" so that Excel keeps them as text, quoted or not', async () => {
+    const [a, aw] = [nid('1977-07-17'), nid('1979-09-19', true)];
+    const csv = [
+      '行政村,户主身份证号,姓名,身份证号,与户主关系,银行账号',
+      `城西村,="${a}",莫甲,="${a}",户主,="6228480012345679"`,
+      `城西村,"=""${a}""",莫甲妻,"=""${aw}""",妻,`,
+    ];
+    const r = await upload(w.stationA, '系统导出.csv', csv.join('\r\n'), 'text/csv');
+    expect(r.body, JSON.stringify(r.body.errorSample)).toMatchObject({ status: 'done', created: 1, failedRows: 0 });
+    expect(await personCount([a, aw])).toBe(2);
+    const hh = await householdOf(a);
+    expect(await t.db.selectFrom('household').select('bank_account').where('id', '=', hh.id).executeTakeFirstOrThrow()).toEqual({ bank_account: '6228480012345679' });
+  });
+
   it('checks 家庭人口 against the member rows: a household whose rows fall short of it is refused whole, naming both counts', async () => {
     const [a, aw, as, b, bw, c] = [nid('1961-02-02'), nid('1963-02-02', true), nid('1986-02-02'), nid('1962-04-04'), nid('1964-04-04', true), nid('1969-09-09')];
     const csv = [

@@ -326,6 +326,8 @@ export function csvFeeder(emit: (cells: string[]) => void): (text: string, final
   };
 }
 
+const EXCEL_TEXT = /^="[^"]*"$/;
+
 /** RFC 4180 rows (quotes, doubled quotes, CRLF or LF, newlines inside quotes); tab-separated files too. */
 export async function* readCsv(path: string): AsyncGenerator<SheetStream> {
   const encoding = await detectEncoding(path);
@@ -336,7 +338,12 @@ export async function* readCsv(path: string): AsyncGenerator<SheetStream> {
     const feed = csvFeeder((cells) => {
       rowNo++;
       const row: Cell[] = cells;
-      for (let k = 0; k < row.length; k++) if (row[k] === '') row[k] = null;
+      for (let k = 0; k < row.length; k++) {
+        const v = cells[k];
+        if (v === '') row[k] = null;
+        // ="452226…": how web systems export an ID or account to CSV so that Excel keeps it as text
+        else if (v.charCodeAt(0) === 61 && EXCEL_TEXT.test(v)) row[k] = v.slice(2, -1);
+      }
       out.push({ rowNo, cells: row });
     });
     for await (const chunk of fs.createReadStream(path, { highWaterMark: 256 * 1024 })) {
