@@ -29,6 +29,12 @@ export function plainCell(v: unknown): Cell {
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if (Array.isArray(o.richText)) return (o.richText as { text: string }[]).map((t) => t.text).join('');
+    // a formula that is a text literal (="452226…", how some systems keep an ID as text) and was
+    // saved without its computed value
+    if (typeof o.formula === 'string' && o.result == null) {
+      const lit = /^"((?:[^"]|"")*)"$/.exec(o.formula);
+      if (lit) return lit[1].replace(/""/g, '"');
+    }
     if ('result' in o) return plainCell(o.result);
     if ('text' in o) return plainCell(o.text);
     if ('error' in o) return null;

@@ -88,6 +88,21 @@ describe('streaming readers', () => {
     }).rejects.toThrow(/无法读取该 \.xlsx 文件（文件不完整或已损坏）/);
   });
 
+  it('reads a text-literal formula saved without its value (="452226…") as its text, and a computed one by its value', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('花名册');
+    ws.addRow(['身份证号', '合计']);
+    ws.addRow([{ formula: '"45122619660606011X"' }, { formula: '1+2', result: 3 }]);
+    const file = path.join(dir, 'formula.xlsx');
+    await wb.xlsx.writeFile(file);
+    const got: unknown[][] = [];
+    for await (const s of readXlsx(file)) for await (const r of s.rows) got.push(r.cells);
+    expect(got).toEqual([
+      ['身份证号', '合计'],
+      ['45122619660606011X', 3],
+    ]);
+  });
+
   it('reads every Chinese character of a large .xlsx intact, across the compressed chunks (exceljs #2063)', async () => {
     const file = path.join(dir, 'names.xlsx');
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true });
