@@ -125,6 +125,9 @@ export async function* readXlsx(path: string): AsyncGenerator<SheetStream> {
     const ss = part('xl/sharedStrings.xml');
     if (ss) for await (const _ of reader._parseSharedStrings(ss)) void _;
     for (const s of reader.model?.sheets ?? []) {
+      // A hidden sheet is not read: offices hide old copies and the lookup tables their formulas
+      // use, and the person who imports sees only the visible sheets.
+      if (s.state === 'hidden' || s.state === 'veryHidden') continue;
       const target = reader.workbookRels?.find((r) => r.Id === s.rId)?.Target;
       if (!target) continue;
       // a target is relative to xl/ (worksheets/sheet1.xml) or absolute in the package (/xl/…)

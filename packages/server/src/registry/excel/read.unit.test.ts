@@ -103,6 +103,21 @@ describe('streaming readers', () => {
     ]);
   });
 
+  it('skips hidden sheets: an old copy or a lookup table hidden in the workbook is not imported', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('旧名单', { state: 'hidden' }).addRow(['姓名', '身份证号', '与户主关系']);
+    wb.addWorksheet('代码表', { state: 'veryHidden' }).addRow(['与户主关系']);
+    wb.addWorksheet('花名册').addRow(['姓名', '身份证号', '与户主关系']);
+    const file = path.join(dir, 'hidden.xlsx');
+    await wb.xlsx.writeFile(file);
+    const names: string[] = [];
+    for await (const s of readXlsx(file)) {
+      names.push(s.name);
+      for await (const _ of s.rows) void _;
+    }
+    expect(names).toEqual(['花名册']);
+  });
+
   it('reads every Chinese character of a large .xlsx intact, across the compressed chunks (exceljs #2063)', async () => {
     const file = path.join(dir, 'names.xlsx');
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true });
