@@ -260,6 +260,20 @@ describe('a township office roster (.xlsx)', () => {
     expect(h.members[0]).toMatchObject({ name: '甘一', ethnicity: 'zhuang' });
   });
 
+  it('refuses a 16-digit 户编号 stored as a number (Excel kept 15 digits), and reads one stored as text', async () => {
+    const [a, b] = [nid('1967-01-21'), nid('1968-02-22')];
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('花名册');
+    ws.addRow(['户编号', '行政村', '姓名', '身份证号', '与户主关系']);
+    ws.addRow([4512260010030000, '城西村', '卢甲', a, '户主']);
+    ws.addRow(['4512260010030002', '城西村', '卢乙', b, '户主']);
+    const r = await upload(w.stationA, '户编号.xlsx', await book(wb));
+    expect(r.body, JSON.stringify(r.body.errorSample)).toMatchObject({ status: 'done', created: 1, failedHouseholds: 1 });
+    expect(r.body.errorSample[0].reason).toBe('户编号：户编号被 Excel 保存为数字，末尾数字已丢失；请将该列设置为“文本”格式后重新录入');
+    expect((await householdOf(b)).householdNo).toBe('4512260010030002');
+    expect(await personCount([a])).toBe(0);
+  });
+
   it('answers a file of only a header (xlsx and csv) with “没有数据行”, writing nothing', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('花名册');

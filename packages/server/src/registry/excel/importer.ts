@@ -249,8 +249,12 @@ function householdDraft(dicts: Dicts, areas: AreaIndex, rows: StagedRow[], issue
     if (/^\d{1,2}$/.test(sizeText) && Number(sizeText) >= 1) size = Number(sizeText);
     else issues.push({ field: '家庭人口', message: `“${txt(h.householdSize)}”应为 1–99 的整数` });
   }
-  const no = txt(h.householdNo).replace(/\s/g, '');
-  if (no && !/^\d{6,24}$/.test(no)) issues.push({ field: '户编号', message: '应为 6–24 位数字' });
+  const no = txt(h.householdNo).replace(/\s/g, '').replace(/^'/, '');
+  // a 16-digit 户编号 typed into a number cell keeps 15 significant digits: two households'
+  // numbers may have become one, so it is refused, never used
+  if (typeof h.householdNo === 'number' && h.householdNo >= 1e15)
+    issues.push({ field: '户编号', message: '户编号被 Excel 保存为数字，末尾数字已丢失；请将该列设置为“文本”格式后重新录入' });
+  else if (no && !/^\d{6,24}$/.test(no)) issues.push({ field: '户编号', message: '应为 6–24 位数字' });
   return { place: area.place, fields: f, status, householdNo: no || null, perCapita, size, headIdCell: h.headIdNumber ?? null };
 }
 
