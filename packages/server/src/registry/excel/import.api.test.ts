@@ -426,6 +426,15 @@ describe('roster export', () => {
     expect(log.find((l) => l.action === 'export-reveal')!.summary).toMatch(/含完整身份证号码/);
   });
 
+  it('takes its own full member roster back unchanged: download, upload again, nothing written', async () => {
+    const r = await download(w.admin, `/api/registry/households/export.xlsx?kind=members&reveal=true&villageCode=${REGION.villageA}`);
+    const before = await t.db.selectFrom('household').select(['id', 'version']).orderBy('id').execute();
+    const back = await upload(w.admin, '成员花名册.xlsx', r.buffer);
+    expect(back.body, `${back.body.message} ${JSON.stringify(back.body.errorSample)}`).toMatchObject({ status: 'done', created: 0, updated: 0, failedRows: 0 });
+    expect(back.body.unchanged).toBeGreaterThan(3);
+    expect(await t.db.selectFrom('household').select(['id', 'version']).orderBy('id').execute()).toEqual(before);
+  });
+
   it('keeps the export inside the caller’s jurisdiction', async () => {
     const r = await download(w.county, `/api/registry/households/export.xlsx?villageCode=${REGION.villageB}`);
     const inB = rowsOf((await readBook(r.buffer)).worksheets[0]).slice(2);

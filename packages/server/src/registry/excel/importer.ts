@@ -76,7 +76,9 @@ const COLUMN: Record<string, string> = {
   prefVeteran: 'pref_veteran',
 };
 
-const txt = (c: Cell | undefined) => (c == null ? '' : normaliseCellText(String(c)));
+// The apostrophe our own exports put before text a spreadsheet could run (=, +, -, @) is dropped:
+// a roster downloaded and uploaded again must not rename @韦 to '@韦.
+const txt = (c: Cell | undefined) => (c == null ? '' : normaliseCellText(String(c)).replace(/^'(?=[=+\-@])/, ''));
 
 // ---------------------------------------------------------------------------------------------
 // Areas the importer may write to: villages and groups in the caller's scope, by code and by name.
