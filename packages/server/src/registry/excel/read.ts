@@ -88,7 +88,7 @@ function unreadable(e: unknown): never {
 
 type ExcelReader = {
   model?: { sheets?: { id: number; name: string; state?: string; rId: string }[] };
-  workbookRels?: { Id: string; Target: string }[];
+  workbookRels?: { Id: string; Type?: string; Target: string }[];
   _parseRels(entry: Readable): Promise<void>;
   _parseWorkbook(entry: Readable): Promise<void>;
   _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
@@ -109,12 +109,14 @@ type WorksheetRows = AsyncIterable<{ number: number; values: unknown[] }> & { na
 export async function* readXlsx(path: string): AsyncGenerator<SheetStream> {
   let files: Map<string, CentralDirectoryFile>;
   try {
-    files = new Map((await unzipper.Open.file(path)).files.filter((f) => f.type === 'File').map((f) => [f.path.replace(/^\//, ''), f]));
+    // part names compared without case: the package format says they are case-insensitive
+    files = new Map((await unzipper.Open.file(path)).files.filter((f) => f.type === 'File').map((f) => [f.path.replace(/^\//, '').toLowerCase(), f]));
   } catch (e) {
     return unreadable(e);
   }
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' }) as unknown as ExcelReader;
-  const part = (name: string) => files.get(name)?.stream();
+  const part = (name: string) => files.get(name.toLowerCase())?.stream();
+  const inXl = (target: string) => (target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`);
   const sheets: { path: string; name: string; state?: string; no: string }[] = [];
   try {
     const rels = part('xl/_rels/workbook.xml.rels');
@@ -122,7 +124,8 @@ export async function* readXlsx(path: string): AsyncGenerator<SheetStream> {
     if (!rels || !wb) throw new Error('缺少 xl/workbook.xml');
     await reader._parseRels(rels);
     await reader._parseWorkbook(wb);
-    const ss = part('xl/sharedStrings.xml');
+    const ssRel = reader.workbookRels?.find((r) => /\/sharedStrings$/.test(r.Type ?? ''));
+    const ss = part(ssRel ? inXl(ssRel.Target) : 'xl/sharedStrings.xml');
     if (ss) for await (const _ of reader._parseSharedStrings(ss)) void _;
     for (const s of reader.model?.sheets ?? []) {
       // A hidden sheet is not read: offices hide old copies and the lookup tables their formulas
@@ -131,8 +134,8 @@ export async function* readXlsx(path: string): AsyncGenerator<SheetStream> {
       const target = reader.workbookRels?.find((r) => r.Id === s.rId)?.Target;
       if (!target) continue;
       // a target is relative to xl/ (worksheets/sheet1.xml) or absolute in the package (/xl/…)
-      const at = target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
-      if (files.has(at)) sheets.push({ path: at, name: s.name, state: s.state, no: /sheet(\d+)\.xml$/i.exec(at)?.[1] ?? String(s.id) });
+      const at = inXl(target);
+      if (files.has(at.toLowerCase())) sheets.push({ path: at, name: s.name, state: s.state, no: /sheet(\d+)\.xml$/i.exec(at)?.[1] ?? String(s.id) });
     }
   } catch (e) {
     return unreadable(e);
