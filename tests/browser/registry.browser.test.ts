@@ -165,6 +165,8 @@ describe('registry in the browser', () => {
       await clerk.page.getByText(`${h.headName}户`).first().waitFor();
       await clerk.page.getByRole('tab', { name: /家庭成员/ }).waitFor();
       await clerk.page.getByText(/\d{4}\*{10}[\dX]{4}/).first().waitFor();
+      // the masked ID reads on one line (an inline box has one client rect per line; it wrapped into three)
+      expect(await clerk.page.locator('td .mono').filter({ hasText: /^\d{4}\*{10}[\dX]{4}$/ }).first().evaluate((e) => e.getClientRects().length)).toBe(1);
       await clerk.page.getByRole('columnheader', { name: '民族' }).first().waitFor();
       expect(await clerk.page.getByRole('button', { name: '查看完整信息' }).count()).toBe(0);
       await clerk.page.getByRole('tab', { name: '状态变更' }).click();

@@ -56,9 +56,10 @@ export function Masked({ masked, reveal }: { masked: string | null; reveal: () =
   const [full, setFull] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   if (!masked) return <span className="muted">—</span>;
-  if (full) return <span className="mono">{full}</span>;
+  // an ID broken over three lines in a narrow column cannot be read or compared: keep it on one
+  if (full) return <span className="mono nowrap">{full}</span>;
   return (
-    <span>
+    <span className="nowrap">
       <span className="mono">{masked}</span>
       {can('registry:person:reveal') && (
         <Tooltip title="查看完整信息（将记录操作日志）">

@@ -138,8 +138,8 @@ export default function HouseholdPage() {
     { title: '姓名', dataIndex: 'name' },
     { title: '与户主关系', dataIndex: 'relationLabel' },
     { title: '性别', dataIndex: 'sexLabel', width: 60 },
-    { title: '身份证号', key: 'id', render: (_: unknown, m: Member) => <Masked masked={m.idNumberMasked} reveal={async () => (await registryApi.revealPerson(m.id)).idNumber} /> },
-    { title: '出生日期', dataIndex: 'birthDate' },
+    { title: '身份证号', key: 'id', width: 190, render: (_: unknown, m: Member) => <Masked masked={m.idNumberMasked} reveal={async () => (await registryApi.revealPerson(m.id)).idNumber} /> },
+    { title: '出生日期', dataIndex: 'birthDate', width: 105 },
     { title: '年龄', dataIndex: 'age', width: 60 },
     { title: '民族', dataIndex: 'ethnicityLabel', width: 70 },
     { title: '文化程度', dataIndex: 'educationLabel' },
@@ -243,7 +243,7 @@ export default function HouseholdPage() {
               label: `家庭成员（${active.length}）`,
               children: (
                 <>
-                  <Table<Member> rowKey="id" size="small" pagination={false} columns={memberColumns} dataSource={active} scroll={{ x: 1200 }} />
+                  <Table<Member> rowKey="id" size="small" pagination={false} columns={memberColumns} dataSource={active} scroll={{ x: 1400 }} />
                   {past.length > 0 && (
                     <>
                       <Typography.Title level={5} style={{ marginTop: 16 }}>
