@@ -252,6 +252,9 @@ describe('registry in the browser', () => {
       await drawer.getByLabel('身份证号码').first().fill(good.slice(0, 17) + (good[17] === '1' ? '2' : '1'));
       await drawer.getByRole('button', { name: /保\s*存/ }).click();
       await drawer.locator('.ant-form-item-explain-error').filter({ hasText: `身份证号码校验位错误，应为 ${good[17]}` }).waitFor();
+      // what the data-quality rule 必填项缺失 counts as an error is required here, not flagged after saving
+      await drawer.locator('.ant-form-item-explain-error').filter({ hasText: '请选择民族' }).first().waitFor();
+      await drawer.locator('.ant-form-item-explain-error').filter({ hasText: '请填写收入年度' }).waitFor();
       await page.getByRole('button', { name: /取\s*消/ }).click();
 
       const body = household(user.areaCode, idOf(63, '1966-01-02'), '户变甲');
@@ -315,6 +318,10 @@ describe('registry in the browser', () => {
       await modal.getByLabel('身份证号码').fill(idOf(55, '1973-08-09'));
       await modal.getByLabel('与户主关系').click();
       await option('配偶').click();
+      for (const [label, value] of [['民族', '汉族'], ['文化程度', '初中'], ['健康状况', '健康'], ['劳动技能', '普通劳动力']]) {
+        await modal.getByLabel(label, { exact: true }).click();
+        await option(value).click();
+      }
       await modal.getByLabel('参加养老保险').click();
       await option('是').click();
       await modal.getByLabel('成员电话').fill('13912345678');

@@ -29,7 +29,11 @@ const NEEDS = [
   ['electricity', '通生活用电'],
 ] as const;
 
-/** The member fields of the form, used by the household drawer and by 动态调整. */
+/**
+ * The member fields of the form, used by the household drawer and by 动态调整. 民族, 文化程度,
+ * 健康状况 and 劳动技能 are required here because the data-quality rule 必填项缺失 counts a member
+ * without them as an error: a record saved from this form must not be a problem the moment it is saved.
+ */
 export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]; compact?: boolean }) {
   const n = (k: string) => (prefix ? [...prefix, k] : k);
   const span = compact ? 6 : 8;
@@ -60,12 +64,12 @@ export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]
         </Form.Item>
       </Col>
       <Col span={span}>
-        <Form.Item name={n('ethnicity')} label="民族">
+        <Form.Item name={n('ethnicity')} label="民族" rules={[{ required: true, message: '请选择民族' }]}>
           <DictSelect type="ethnicity" />
         </Form.Item>
       </Col>
       <Col span={span}>
-        <Form.Item name={n('education')} label="文化程度">
+        <Form.Item name={n('education')} label="文化程度" rules={[{ required: true, message: '请选择文化程度' }]}>
           <DictSelect type="education" />
         </Form.Item>
       </Col>
@@ -75,7 +79,7 @@ export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]
         </Form.Item>
       </Col>
       <Col span={span}>
-        <Form.Item name={n('health')} label="健康状况">
+        <Form.Item name={n('health')} label="健康状况" rules={[{ required: true, message: '请选择健康状况' }]}>
           <DictSelect type="health" />
         </Form.Item>
       </Col>
@@ -85,7 +89,7 @@ export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]
         </Form.Item>
       </Col>
       <Col span={span}>
-        <Form.Item name={n('labour')} label="劳动技能">
+        <Form.Item name={n('labour')} label="劳动技能" rules={[{ required: true, message: '请选择劳动技能' }]}>
           <DictSelect type="labour" />
         </Form.Item>
       </Col>
@@ -187,7 +191,7 @@ export function HouseholdDrawer({ household, onClose }: { household: HouseholdDe
             </Form.Item>
           </Col>
           <Col span={12}>
-            <Form.Item name="address" label="家庭住址">
+            <Form.Item name="address" label="家庭住址" rules={[{ required: true, whitespace: true, message: '请填写家庭住址' }]}>
               <Input maxLength={200} />
             </Form.Item>
           </Col>
@@ -217,12 +221,12 @@ export function HouseholdDrawer({ household, onClose }: { household: HouseholdDe
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="identificationYear" label="识别年度">
+            <Form.Item name="identificationYear" label="识别年度" rules={editing && household.status !== 'candidate' ? [{ required: true, message: '请填写识别年度' }] : []}>
               <InputNumber min={1980} max={2100} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="mainCause" label="主要致贫原因">
+            <Form.Item name="mainCause" label="主要致贫原因" rules={[{ required: true, message: '请选择主要致贫原因' }]}>
               <DictSelect type="poverty_cause" />
             </Form.Item>
           </Col>
@@ -232,19 +236,19 @@ export function HouseholdDrawer({ household, onClose }: { household: HouseholdDe
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="housingSafety" label="住房安全等级">
+            <Form.Item name="housingSafety" label="住房安全等级" rules={[{ required: true, message: '请选择住房安全等级' }]}>
               <DictSelect type="housing_safety" />
             </Form.Item>
           </Col>
           {NEEDS.map(([k, label]) => (
             <Col span={4} key={k}>
-              <Form.Item name={k} label={label}>
+              <Form.Item name={k} label={label} rules={k === 'waterSafe' ? [{ required: true, message: '请选择饮水安全' }] : []}>
                 <Select allowClear options={YES_NO} placeholder="未填" />
               </Form.Item>
             </Col>
           ))}
           <Col span={4}>
-            <Form.Item name="incomeYear" label="收入年度">
+            <Form.Item name="incomeYear" label="收入年度" rules={[{ required: true, message: '请填写收入年度' }]}>
               <InputNumber min={1980} max={2100} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
