@@ -107,6 +107,8 @@ describe('registry in the browser', () => {
       await drawer.getByLabel('参会人数').fill('30');
       await drawer.getByRole('button', { name: /提\s*交/ }).click();
       await drawer.getByText('张贴村级公示').waitFor({ timeout: 20_000 });
+      // the record of the appraisal shows its vote, not only who and when
+      await drawer.getByText('参会 30 人').waitFor();
       await setDate(clerk.page, drawer, '公示开始日期', ago(15));
       await drawer.getByRole('button', { name: /提\s*交/ }).click();
       await drawer.getByText(/公示期满，待乡镇审核/).first().waitFor({ timeout: 20_000 });
@@ -149,6 +151,7 @@ describe('registry in the browser', () => {
       await drawer.getByLabel('公告文号').fill('测发〔2026〕1号');
       await drawer.getByRole('button', { name: /提\s*交/ }).click();
       await drawer.getByText(/已完成/).first().waitFor({ timeout: 20_000 });
+      await drawer.getByText('公告文号：测发〔2026〕1号').waitFor();
       const h = await call(county.page, 'GET', `/api/registry/households/${hid}`);
       expect(h.body.status).toBe('identified');
     } finally {

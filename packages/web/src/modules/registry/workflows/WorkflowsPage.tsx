@@ -52,6 +52,17 @@ function Due({ w }: { w: Workflow }) {
   );
 }
 
+/** What a step recorded beyond its opinion: the vote, the notice period, the announcement's number. */
+function stepFacts(step: string, data: Record<string, unknown>): string | null {
+  const n = (v: unknown) => (v == null ? null : String(v));
+  if (step === 'appraise' && data.participants != null)
+    return [`参会 ${n(data.participants)} 人`, data.votesFor != null && `同意 ${n(data.votesFor)}`, data.votesAgainst != null && `反对 ${n(data.votesAgainst)}`].filter(Boolean).join('，');
+  if (step === 'notice' && data.end) return `公示至 ${n(data.end)}（${n(data.days)} 天）`;
+  if (step === 'announce' && data.documentNo) return `公告文号：${n(data.documentNo)}`;
+  if (step === 'objection' && data.raisedBy) return `异议人：${n(data.raisedBy)}`;
+  return null;
+}
+
 type Ask = { title: string; label: string; ok: string; onOk: (text: string) => void };
 
 /**
@@ -188,6 +199,7 @@ function WorkflowDrawer({ id, onClose }: { id: number; onClose: () => void }) {
                     <span className="muted">
                       {s.date} · {s.actorName} · {formatDateTime(s.at)}
                     </span>
+                    {stepFacts(s.step, s.data) && <div>{stepFacts(s.step, s.data)}</div>}
                     {s.opinion && <div>{s.opinion}</div>}
                     {s.evidence.length > 0 && (
                       <div className="muted">
