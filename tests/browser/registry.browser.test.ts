@@ -258,6 +258,10 @@ describe('registry in the browser', () => {
       // what the data-quality rule 必填项缺失 counts as an error is required here, not flagged after saving
       await drawer.locator('.ant-form-item-explain-error').filter({ hasText: '请选择民族' }).first().waitFor();
       await drawer.locator('.ant-form-item-explain-error').filter({ hasText: '请填写收入年度' }).waitFor();
+      // a school-age head (as the rule counts it) must say whether in school
+      await drawer.getByLabel('身份证号码').first().fill(idOf(65, `${Number(day.slice(0, 4)) - 12}-01-15`));
+      await drawer.getByRole('button', { name: /保\s*存/ }).click();
+      await drawer.locator('.ant-form-item-explain-error').filter({ hasText: /请选择在校生状况（1[12] 岁须填写）/ }).waitFor();
       await page.getByRole('button', { name: /取\s*消/ }).click();
 
       const body = household(user.areaCode, idOf(63, '1966-01-02'), '户变甲');

@@ -9,6 +9,8 @@ import { stripBlanks, zodRules } from '../../../lib/form';
 import { registryApi, type HouseholdDetail } from '../api';
 import { DictSelect, YES_NO } from '../components';
 import { idFacts } from './MemberModal';
+import { todayInChina } from '@fupin/shared/date';
+import { ageOn } from '@fupin/shared/idcard';
 
 const rules = zodRules(updateHouseholdBody);
 
@@ -34,16 +36,32 @@ const NEEDS = [
  * 健康状况 and 劳动技能 are required here because the data-quality rule 必填项缺失 counts a member
  * without them as an error: a record saved from this form must not be a problem the moment it is saved.
  */
-export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]; compact?: boolean }) {
+export function MemberFields({ prefix, list, compact }: { prefix?: (string | number)[]; list?: string; compact?: boolean }) {
   const n = (k: string) => (prefix ? [...prefix, k] : k);
+  // inside a Form.List the names above are relative to it; reading another field needs the full path
+  const at = (k: string) => (list ? [list, ...(prefix ?? []), k] : n(k));
   const span = compact ? 6 : 8;
   const form = Form.useFormInstance();
   // The check digit is checked here, beside the field: the server's answer names the member
   // (第1名成员身份证号码) and could only be shown as a message at the top of the page.
   const idRule = {
     validator: async (_: unknown, v: unknown) => {
-      const r = idFacts(v, form.getFieldValue(n('idKind')));
+      const r = idFacts(v, form.getFieldValue(at('idKind')));
       if (r && !r.ok) throw new Error(r.reason);
+    },
+  };
+  // the same conditions as 必填项缺失: schooling from 3 to 22 years of age, the grade of a disability
+  const schoolingRule = {
+    validator: async (_: unknown, v: unknown) => {
+      const r = idFacts(form.getFieldValue(at('idNumber')), form.getFieldValue(at('idKind')));
+      if (v || !r?.ok) return;
+      const age = ageOn(r.birthDate, todayInChina());
+      if (age >= 3 && age <= 22) throw new Error(`请选择在校生状况（${age} 岁须填写）`);
+    },
+  };
+  const gradeRule = {
+    validator: async (_: unknown, v: unknown) => {
+      if (!v && form.getFieldValue(at('health')) === 'disabled') throw new Error('健康状况为残疾时请选择残疾等级');
     },
   };
   return (
@@ -54,7 +72,7 @@ export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]
         </Form.Item>
       </Col>
       <Col span={span}>
-        <Form.Item name={n('idNumber')} label="身份证号码" rules={[{ required: true, message: '请填写身份证号码' }, idRule]} dependencies={[n('idKind')]} extra={compact ? undefined : '性别、出生日期由号码推出'}>
+        <Form.Item name={n('idNumber')} label="身份证号码" rules={[{ required: true, message: '请填写身份证号码' }, idRule]} dependencies={[at('idKind')]} extra={compact ? undefined : '性别、出生日期由号码推出'}>
           <Input maxLength={40} className="mono" />
         </Form.Item>
       </Col>
@@ -74,7 +92,7 @@ export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]
         </Form.Item>
       </Col>
       <Col span={span}>
-        <Form.Item name={n('schooling')} label="在校生状况">
+        <Form.Item name={n('schooling')} label="在校生状况" dependencies={[at('idNumber'), at('idKind')]} rules={[schoolingRule]}>
           <DictSelect type="schooling" />
         </Form.Item>
       </Col>
@@ -84,7 +102,7 @@ export function MemberFields({ prefix, compact }: { prefix?: (string | number)[]
         </Form.Item>
       </Col>
       <Col span={span}>
-        <Form.Item name={n('disabilityGrade')} label="残疾等级">
+        <Form.Item name={n('disabilityGrade')} label="残疾等级" dependencies={[at('health')]} rules={[gradeRule]}>
           <Select allowClear options={[1, 2, 3, 4].map((g) => ({ value: g, label: `${g} 级` }))} />
         </Form.Item>
       </Col>
@@ -274,7 +292,7 @@ export function HouseholdDrawer({ household, onClose }: { household: HouseholdDe
                         <Typography.Text strong>第 {i + 1} 名成员</Typography.Text>
                         {fields.length > 1 && <Button type="link" danger icon={<MinusCircleOutlined />} onClick={() => remove(f.name)}>删除</Button>}
                       </Space>
-                      <MemberFields prefix={[f.name]} compact />
+                      <MemberFields list="members" prefix={[f.name]} compact />
                     </div>
                   ))}
                   <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})} block>
