@@ -16,7 +16,7 @@ type HouseholdForExit = {
 export const provinceOf = (countyCode: string) => `${countyCode.slice(0, 2)}0000`;
 
 /** The exit rule applied to a household with the poverty line of its province and income year. */
-export async function exitCheck(db: DbOrTx, h: HouseholdForExit): Promise<ExitVerdict & { lineFen: number | null; year: number | null }> {
+export async function exitCheck(db: DbOrTx, h: HouseholdForExit): Promise<ExitVerdict & { lineFen: number | null; year: number | null; perCapitaFen: number; memberCount: number }> {
   const province = provinceOf(h.county_code);
   const lines =
     h.income_year == null
@@ -39,5 +39,7 @@ export async function exitCheck(db: DbOrTx, h: HouseholdForExit): Promise<ExitVe
     housingSafety: h.housing_safety,
     waterSafe: h.water_safe,
   });
-  return { ...v, lineFen, year: h.income_year };
+  // the figures judged are kept with the verdict: the exit notice prints them, not whatever the
+  // household's record says on the day someone reprints it
+  return { ...v, lineFen, year: h.income_year, perCapitaFen: h.net_income_per_capita_fen, memberCount: h.member_count };
 }

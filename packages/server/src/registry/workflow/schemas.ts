@@ -158,6 +158,9 @@ export const exitVerdictSchema = z.object({
   criteria: z.array(z.object({ code: z.string(), label: z.string(), ok: z.boolean(), message: z.string() })),
   lineFen: z.number().nullable(),
   year: z.number().nullable(),
+  /** the household's per-capita income and size that were judged (absent in verdicts stored before they were kept) */
+  perCapitaFen: z.number().optional(),
+  memberCount: z.number().optional(),
 });
 export const workflowItem = z.object({
   id: z.number(),

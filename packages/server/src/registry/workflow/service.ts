@@ -636,13 +636,17 @@ export async function noticePrintData(db: Db, ctx: Ctx, q: { villageCode: string
     noticeDays: first?.notice_days ?? null,
     body: (NOTICE_TEXT[q.kind] ?? NOTICE_TEXT.identification!)(rows.length, period),
     columns,
-    rows: rows.map((r, i) => ({
-      seq: i + 1,
-      group: r.group_name ?? '',
-      headName: r.head_name ?? '',
-      memberCount: r.member_count,
-      ...(q.kind === 'exit' ? { income: fenToYuan(r.net_income_per_capita_fen, { thousands: true }) } : { category: cat.get(r.category) ?? r.category }),
-    })),
+    rows: rows.map((r, i) => {
+      // an exit notice shows the income and size the exit check judged, so a reprint says what was posted
+      const judged = q.kind === 'exit' ? ((r.exit_check as { perCapitaFen?: number; memberCount?: number } | null) ?? {}) : {};
+      return {
+        seq: i + 1,
+        group: r.group_name ?? '',
+        headName: r.head_name ?? '',
+        memberCount: judged.memberCount ?? r.member_count,
+        ...(q.kind === 'exit' ? { income: fenToYuan(judged.perCapitaFen ?? r.net_income_per_capita_fen, { thousands: true }) } : { category: cat.get(r.category) ?? r.category }),
+      };
+    }),
     issuer: `${village.name}村民委员会`,
     date: start ?? today(),
   };

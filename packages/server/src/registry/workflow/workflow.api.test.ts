@@ -349,4 +349,18 @@ describe('printable notice', () => {
     expect(text).not.toMatch(/因病|健康|残疾|慢性病/);
     expect((await w.clerkB.get(`/api/registry/notices/print?villageCode=${REGION.villageA}&kind=identification`)).status).toBe(404);
   });
+
+  it('prints on an exit notice the income that was judged, even after the record changes', async () => {
+    const h = await identified({ incomeYear: 2020 }); // 8,000 per head
+    let wf = await ok(w.clerkA.post('/api/registry/workflows', { householdId: h.id, kind: 'exit', householdAgreed: true, date: ago(9) }));
+    wf = await ok(w.clerkA.post(`/api/registry/workflows/${wf.id}/appraise`, { version: wf.version, decision: 'pass', date: ago(9) }));
+    wf = await ok(w.clerkA.post(`/api/registry/workflows/${wf.id}/notice`, { version: wf.version, startDate: ago(8) }));
+    const row = async () => (await ok(w.clerkA.get(`/api/registry/notices/print?villageCode=${REGION.villageA}&kind=exit&startDate=${ago(8)}`))).rows.find((r: any) => r.headName === h.headName);
+    const posted = await row();
+    expect(posted.income).toBe('8,000.00');
+    const cur = await ok(w.clerkA.get(`/api/registry/households/${h.id}`));
+    await ok(w.clerkA.patch(`/api/registry/households/${h.id}`, { version: cur.version, incomeWagesFen: 0, incomeBusinessFen: 0, incomeTransferFen: 0 }));
+    // a reprint of the posted notice still says what the village saw
+    expect(await row()).toEqual(posted);
+  });
 });
