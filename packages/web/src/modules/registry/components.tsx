@@ -13,7 +13,8 @@ export function StatusTag({ status, label }: { status: string; label?: string })
 /** A select over one dictionary (enabled items), values are codes. */
 export function DictSelect({ type, ...rest }: { type: string } & Omit<SelectProps, 'options'>) {
   const d = useDict(type);
-  return <Select allowClear placeholder="请选择" loading={d.loading} options={d.items.filter((i) => i.enabled).map((i) => ({ value: i.code, label: i.label }))} {...rest} />;
+  // typing filters: 民族 has 56 values and 与户主关系 keeps 其他 at the end of a scrolling list
+  return <Select allowClear showSearch={{ optionFilterProp: 'label' }} placeholder="请选择" loading={d.loading} options={d.items.filter((i) => i.enabled).map((i) => ({ value: i.code, label: i.label }))} {...rest} />;
 }
 
 /**
