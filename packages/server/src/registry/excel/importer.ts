@@ -78,7 +78,11 @@ const COLUMN: Record<string, string> = {
 
 // The apostrophe our own exports put before text a spreadsheet could run (=, +, -, @) is dropped:
 // a roster downloaded and uploaded again must not rename @韦 to '@韦.
-const txt = (c: Cell | undefined) => (c == null ? '' : normaliseCellText(String(c)).replace(/^'(?=[=+\-@])/, ''));
+const txt = (c: Cell | undefined) => {
+  if (c == null) return '';
+  const s = normaliseCellText(String(c));
+  return s.charCodeAt(0) === 39 /* ' */ ? s.replace(/^'(?=[=+\-@])/, '') : s;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Areas the importer may write to: villages and groups in the caller's scope, by code and by name.
