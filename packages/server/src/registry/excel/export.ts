@@ -72,7 +72,10 @@ export async function exportRoster(db: Db, ctx: Ctx, reply: FastifyReply, f: Hou
                 { header: '姓名', key: 'name' },
                 { header: '性别', key: 'sex', width: 6 },
                 { header: '身份证号', key: 'id', width: 22 },
-                { header: '出生日期', key: 'birth', width: 12 },
+                // A masked ID keeps its first and last four digits; beside the full birth date and
+                // the village's county code it would give the whole number back. The masked
+                // roster, the one that leaves the office, has the age only.
+                ...(opts.reveal ? [{ header: '出生日期', key: 'birth', width: 12 }] : []),
                 { header: '年龄', key: 'age', width: 6 },
                 { header: '与户主关系', key: 'relation' },
                 { header: '民族', key: 'ethnicity' },
@@ -116,18 +119,7 @@ export async function exportRoster(db: Db, ctx: Ctx, reply: FastifyReply, f: Hou
           const byCounty = new Map<string, number[]>();
           for (const h of page) byCounty.set(h.county_code, [...(byCounty.get(h.county_code) ?? []), h.id]);
           const people = [];
-          for (const [county, ids] of byCounty)
-            people.push(
-              ...(await db
-                .selectFrom('person')
-                .selectAll()
-                .where('county_code', '=', county)
-                .where('household_id', 'in', ids)
-                .where('status', '=', 'active')
-                .orderBy('household_id')
-                .orderBy('birth_date')
-                .execute()),
-            );
+          for (const [county, ids] of byCounty) people.push(...(await householdRepo.exportMembers(db, county, ids)));
           const byHousehold = new Map<number, typeof people>();
           for (const p of people) byHousehold.set(p.household_id, [...(byHousehold.get(p.household_id) ?? []), p]);
           for (const h of page)

@@ -405,6 +405,9 @@ describe('roster export', () => {
     const body = rows.slice(2);
     expect(body.length).toBeGreaterThan(3);
     expect(body.every((row) => /^\d{4}\*{10}[\dX*]{4}$/.test(String(row[idCol])))).toBe(true);
+    // no birth date beside a masked ID (with the village's county code it gives the ID back); the age stays
+    expect(header).not.toContain('出生日期');
+    expect(header).toContain('年龄');
     expect(body.some((row) => row[header.indexOf('姓名')] === "'@韦")).toBe(true);
     for (const row of body) for (const cell of row) expect(typeof cell === 'object' && cell && 'formula' in cell).toBe(false);
 
@@ -421,6 +424,7 @@ describe('roster export', () => {
     expect((await download(w.clerkA, `/api/registry/households/export.xlsx`)).status).toBe(403);
     const full = rowsOf((await readBook((await download(w.admin, `/api/registry/households/export.xlsx?kind=members&reveal=true&villageCode=${REGION.villageA}`)).buffer)).worksheets[0]);
     expect(full.slice(2).every((row) => /^\d{17}[\dX]$/.test(String(row[idCol])))).toBe(true);
+    expect(full[1]).toContain('出生日期');
     const log = await t.db.selectFrom('audit_log').select(['action', 'username', 'summary']).where('action', 'in', ['export', 'export-reveal']).execute();
     expect(log.find((l) => l.action === 'export-reveal')).toMatchObject({ username: 'admin' });
     expect(log.find((l) => l.action === 'export-reveal')!.summary).toMatch(/含完整身份证号码/);

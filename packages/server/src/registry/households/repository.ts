@@ -145,6 +145,19 @@ export const householdRepo = {
     return q.orderBy('h.county_code').orderBy('h.household_no').limit(limit).execute() as Promise<HouseholdRow[]>;
   },
 
+  /** The active members of one export page's households, by household then birth date. */
+  exportMembers(db: DbOrTx, countyCode: string, householdIds: number[]) {
+    return db
+      .selectFrom('person')
+      .selectAll()
+      .where('county_code', '=', countyCode)
+      .where('household_id', 'in', householdIds)
+      .where('status', '=', 'active')
+      .orderBy('household_id')
+      .orderBy('birth_date')
+      .execute();
+  },
+
   /** Households per status under the filters other than status (the counts above a list). */
   async statusCounts(db: DbOrTx, scope: Scope, f: HouseholdFilters): Promise<Record<string, number>> {
     const rows = await db
