@@ -191,6 +191,10 @@ function phoneCell(label: string, v: Cell | undefined, issues: FieldIssue[]): st
   return r.data;
 }
 
+/** A digit string of 16 or more typed into a number cell: Excel kept 15 significant digits. */
+const mangledByExcel = (v: Cell | undefined) => typeof v === 'number' && v >= 1e15;
+const mangledIssue = (field: string): FieldIssue => ({ field, message: `${field}被 Excel 保存为数字，末尾数字已丢失；请将该列设置为“文本”格式后重新录入` });
+
 /** The household part of a group's rows, validated; the first non-empty value of each column wins
  * (a flat roster often has the household's cells merged down over its members' rows). */
 function householdDraft(dicts: Dicts, areas: AreaIndex, rows: StagedRow[], issues: FieldIssue[]) {
@@ -206,8 +210,7 @@ function householdDraft(dicts: Dicts, areas: AreaIndex, rows: StagedRow[], issue
   put('phone', phoneCell(HH_LABEL.phone, h.phone, issues));
   put('bankName', txt(h.bankName) || null);
   if (h.bankAccount != null && txt(h.bankAccount) !== '') {
-    if (typeof h.bankAccount === 'number' && h.bankAccount >= 1e15)
-      issues.push({ field: '银行账号', message: '银行账号被 Excel 保存为数字，末尾数字已丢失；请将该列设置为“文本”格式后重新录入' });
+    if (mangledByExcel(h.bankAccount)) issues.push(mangledIssue('银行账号'));
     else {
       // Excel's leading apostrophe (text marker) comes through in a CSV, as for IDs
       const acct = txt(h.bankAccount).replace(/\s/g, '').replace(/^'/, '');
@@ -258,8 +261,7 @@ function householdDraft(dicts: Dicts, areas: AreaIndex, rows: StagedRow[], issue
   const no = txt(h.householdNo).replace(/\s/g, '').replace(/^'/, '');
   // a 16-digit 户编号 typed into a number cell keeps 15 significant digits: two households'
   // numbers may have become one, so it is refused, never used
-  if (typeof h.householdNo === 'number' && h.householdNo >= 1e15)
-    issues.push({ field: '户编号', message: '户编号被 Excel 保存为数字，末尾数字已丢失；请将该列设置为“文本”格式后重新录入' });
+  if (mangledByExcel(h.householdNo)) issues.push(mangledIssue('户编号'));
   else if (no && !/^\d{6,24}$/.test(no)) issues.push({ field: '户编号', message: '应为 6–24 位数字' });
   return { place: area.place, fields: f, status, householdNo: no || null, perCapita, size, headIdCell: h.headIdNumber ?? null };
 }

@@ -227,7 +227,7 @@ export async function* fileRows(path: string, format: 'xlsx' | 'csv', sheets: Sh
 }
 
 function checkFound(sheets: SheetMeta[], rows: number) {
-  if (!sheets.length) throw regErrors.importFile('文件前 60 行中没有找到可识别的表头：请使用导入模板，表头须包含“姓名”“身份证号”“与户主关系”等列');
+  if (!sheets.length) throw regErrors.importFile(`文件前 ${HEADER_SCAN_ROWS} 行中没有找到可识别的表头：请使用导入模板，表头须包含“姓名”“身份证号”“与户主关系”等列`);
   if (!rows) throw regErrors.importFile('文件中没有数据行');
 }
 
